@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from regions import views as region_views
+
+admin.site.site_header = "ASF-portalen: administration"
+admin.site.site_title = "ASF-portalen"
+admin.site.index_title = "Innehåll"
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("regioner/", include("regions.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,323 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from regions.models import Region, Source
+
+SWEDISH = settings.SWEDISH_COLLATION
+SEARCH_CONFIG = settings.SEARCH_CONFIG
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{4,28}[0-9]$",
+    "Ange telefonnumret med siffror, gärna med riktnummer, t.ex. 010-103 65 31.",
+)
+
+
+class Programme(models.Model):
+    """The funder or programme a project was financed through."""
+
+    name = models.CharField("namn", max_length=300, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField("permanent adress", max_length=100, unique=True)
+    funder = models.CharField("finansiär", max_length=200, blank=True, db_collation=SWEDISH)
+    description = models.TextField("beskrivning", blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "program"
+        verbose_name_plural = "program"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """A term of the portal's small controlled vocabulary for filtering projects."""
+
+    name = models.CharField("namn", max_length=100, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField("permanent adress", max_length=100, unique=True)
+    description = models.TextField("beskrivning", blank=True)
+
+    class Meta:
+        verbose_name = "tema"
+        verbose_name_plural = "teman"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """An organisation that takes part in projects (Coompanion, SofiJ, Arbetsförmedlingen …)."""
+
+    name = models.CharField("namn", max_length=200, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField("permanent adress", max_length=100, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Project.Status.PUBLISHED)
+
+    def for_region(self, region):
+        return self.filter(region=region)
+
+    def search(self, text):
+        """Swedish full-text search, best matches first; inflected forms match each other."""
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            self.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "title")
+        )
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        PUBLISHED = "published", "Publicerad"
+
+    class Precision(models.TextChoices):
+        # The sources mostly give years only; the precision keeps us from
+        # showing a day nobody published.
+        YEAR = "year", "År"
+        MONTH = "month", "Månad"
+        DAY = "day", "Dag"
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="projects", verbose_name="region"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="projects",
+        verbose_name="finansiär/program",
+    )
+    title = models.CharField("titel", max_length=300, db_collation=SWEDISH)
+    title_is_editorial = models.BooleanField(
+        "redaktionell titel", default=False,
+        help_text="Källan ger ingen titel; titeln är portalens beskrivning av projektet.",
+    )
+    slug = models.SlugField(
+        "permanent adress", max_length=120, unique=True,
+        help_text="Del av sidans permanenta adress: /projekt/<adress>/. Ändra den inte.",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    lead = models.TextField("ingress", blank=True)
+    purpose = models.TextField("syfte", blank=True)
+    target_group = models.TextField("målgrupp", blank=True)
+    background = models.TextField("bakgrund", blank=True)
+    activities = models.TextField("aktiviteter", blank=True)
+    expected_effects = models.TextField("förväntade effekter", blank=True)
+    results = models.TextField("resultat", blank=True)
+    implementation = models.TextField(
+        "genomförande och uppföljning", blank=True,
+        help_text="Styrning, uppföljning, jämställdhet och hållbarhet.",
+    )
+    period_start = models.DateField("start", null=True, blank=True)
+    period_end = models.DateField("slut", null=True, blank=True)
+    period_precision = models.CharField(
+        "periodens precision", max_length=10, choices=Precision.choices, default=Precision.DAY,
+        help_text="Hur exakt källan anger perioden.",
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="projects", verbose_name="teman"
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Partnership", blank=True, related_name="projects",
+        verbose_name="samverkanspartner",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="projects", verbose_name="källa"
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    updated_at = models.DateTimeField("senast ändrad", auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("lead", "purpose", weight="B", config=SEARCH_CONFIG)
+            + SearchVector(
+                "target_group", "background", "activities", "expected_effects", "results",
+                "implementation", weight="C", config=SEARCH_CONFIG,
+            )
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projekt"
+        verbose_name_plural = "projekt"
+        ordering = ["title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="project_search_gin"),
+            models.Index(fields=["status", "region"], name="project_status_region"),
+            models.Index(fields=["period_start", "period_end"], name="project_period"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="project_period_ends_after_start",
+                violation_error_message="Perioden kan inte sluta före den börjar.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.slug])
+
+
+class Partnership(models.Model):
+    """An organisation's part in a project, in the words of the source."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="partnerships", verbose_name="projekt"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships",
+        verbose_name="organisation",
+    )
+    role = models.TextField("roll i projektet", blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "samverkanspartner"
+        verbose_name_plural = "samverkanspartner"
+        ordering = ["project", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="partnership_unique_per_project",
+                violation_error_message="Organisationen finns redan med i projektet.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} i {self.project}"
+
+
+class Goal(models.Model):
+    class Kind(models.TextChoices):
+        OVERALL = "overall", "Övergripande mål"
+        RESULT = "result", "Resultatmål"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="goals", verbose_name="projekt"
+    )
+    kind = models.CharField("typ", max_length=20, choices=Kind.choices)
+    text = models.TextField("mål")
+    target_value = models.DecimalField(
+        "målvärde", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_unit = models.CharField(
+        "enhet", max_length=200, blank=True, help_text="Till exempel ”nya affärsrelationer”."
+    )
+    outcome_value = models.DecimalField(
+        "utfall", max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="Rapporterat utfall, i samma enhet som målvärdet.",
+    )
+    position = models.PositiveSmallIntegerField("ordning", default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="goal_target_not_negative",
+                violation_error_message="Målvärdet kan inte vara negativt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_value__isnull=True) | Q(outcome_value__gte=0),
+                name="goal_outcome_not_negative",
+                violation_error_message="Utfallet kan inte vara negativt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
+                name="goal_target_has_unit",
+                violation_error_message="Ett målvärde behöver en enhet, t.ex. ”nya avtal”.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Contact(models.Model):
+    """A named person to contact about a region or a project, as published."""
+
+    name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
+    role = models.CharField("roll", max_length=200, blank=True)
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+    phone = models.CharField(
+        "telefon", max_length=30, blank=True, validators=[phone_validator]
+    )
+    email = models.EmailField("e-post", blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts",
+        verbose_name="region",
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts",
+        verbose_name="projekt",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "kontaktperson"
+        verbose_name_plural = "kontaktpersoner"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(region__isnull=False) & Q(project__isnull=True))
+                | (Q(region__isnull=True) & Q(project__isnull=False)),
+                name="contact_for_region_or_project",
+                violation_error_message="En kontaktperson hör till antingen en region eller ett projekt.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Definition(models.Model):
+    """A definition the portal quotes, such as Tillväxtverket's definition of an ASF."""
+
+    term = models.CharField("begrepp", max_length=200, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField("permanent adress", max_length=100, unique=True)
+    defined_by = models.CharField("definierat av", max_length=200)
+    text = models.TextField("definition")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "definition"
+        verbose_name_plural = "definitioner"
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term

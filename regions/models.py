@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+SWEDISH = settings.SWEDISH_COLLATION
+
+
+class Source(models.Model):
+    """A published text that records were taken from, kept whole so every fact can be traced."""
+
+    slug = models.SlugField("kortnamn", max_length=100, unique=True)
+    title = models.CharField("titel", max_length=300, db_collation=SWEDISH)
+    publisher = models.CharField("utgivare", max_length=200, db_collation=SWEDISH)
+    url = models.URLField(
+        "webbadress", blank=True, help_text="Lämnas tom om sidans adress inte sparades."
+    )
+    retrieved_year = models.PositiveSmallIntegerField("hämtad år")
+    retrieved_on = models.DateField(
+        "hämtad datum", null=True, blank=True, help_text="Fylls i när dagen är känd."
+    )
+    filename = models.CharField(
+        "fil", max_length=200, blank=True, help_text="Filen i fixtures/sources/ med originaltexten."
+    )
+    text = models.TextField("originaltext", help_text="Texten som den publicerades, oredigerad.")
+
+    class Meta:
+        verbose_name = "källa"
+        verbose_name_plural = "källor"
+        ordering = ["publisher", "title"]  # Swedish order: the columns use the sv collation
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retrieved_year__gte=1990),
+                name="source_retrieved_year_plausible",
+                violation_error_message="Året då källan hämtades måste vara 1990 eller senare.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class County(models.Model):
+    """One of Sweden's 21 counties (län) with the code Statistics Sweden assigns it."""
+
+    code = models.CharField(
+        "länskod",
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}$", "Länskoden består av två siffror, t.ex. 05.")],
+    )
+    name = models.CharField("län", max_length=100, unique=True, db_collation=SWEDISH)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "län"
+        verbose_name_plural = "län"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{2}$"),
+                name="county_code_two_digits",
+                violation_error_message="Länskoden består av två siffror, t.ex. 05.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class RegionQuerySet(models.QuerySet):
+    def funded(self):
+        return self.filter(funded_2017_2018=True)
+
+
+class Region(models.Model):
+    """A regional body that Tillväxtverket funds (or may fund) to strengthen ASF."""
+
+    name = models.CharField(
+        "officiellt namn", max_length=200, unique=True, db_collation=SWEDISH,
+        help_text="Till exempel ”Regionförbundet i Kalmar län”.",
+    )
+    short_name = models.CharField(
+        "kortnamn", max_length=100, unique=True, db_collation=SWEDISH,
+        help_text="Visas och sorteras på, till exempel ”Kalmar län”.",
+    )
+    slug = models.SlugField(
+        "permanent adress", max_length=100, unique=True,
+        help_text="Del av sidans permanenta adress: /regioner/<adress>/. Ändra den inte.",
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="regions", verbose_name="län"
+    )
+    funded_2017_2018 = models.BooleanField(
+        "finansierad 2017–2018", default=False,
+        help_text="Beviljad finansiering från Tillväxtverket för projekt 2017–2018.",
+    )
+    description = models.TextField(
+        "beskrivning", blank=True,
+        help_text="Vad regionen själv har publicerat om ASF i länet. Lämnas tom om inget finns.",
+    )
+    description_source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="källa för beskrivningen",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="regions", verbose_name="källa"
+    )
+    updated_at = models.DateTimeField("senast ändrad", auto_now=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "region"
+        verbose_name_plural = "regioner"
+        ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(description="") | models.Q(description_source__isnull=False),
+                name="region_description_has_source",
+                violation_error_message="En beskrivning måste ha en källa.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("regions:detail", args=[self.slug])
+
+
+class ActionPlan(models.Model):
+    """A region's handlingsplan from the 2016 förstudie."""
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="action_plan", verbose_name="region"
+    )
+    year = models.PositiveSmallIntegerField("år", default=2016)
+    summary = models.TextField(
+        "sammanfattning", blank=True, help_text="Lämnas tom om inget har publicerats."
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "handlingsplan"
+        verbose_name_plural = "handlingsplaner"
+        ordering = ["region__short_name"]
+
+    def __str__(self):
+        return f"Handlingsplan {self.year}, {self.region}"
+
+
+class Priority(models.Model):
+    """One priority of an action plan, in the order the plan gives."""
+
+    action_plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="priorities",
+        verbose_name="handlingsplan",
+    )
+    text = models.TextField("prioritering")
+    position = models.PositiveSmallIntegerField("ordning", default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "prioritering"
+        verbose_name_plural = "prioriteringar"
+        ordering = ["action_plan", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class RegionFigure(models.Model):
+    """A figure the published texts give about a region, with the sentence it comes from."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="figures", verbose_name="region"
+    )
+    value = models.DecimalField("värde", max_digits=12, decimal_places=2)
+    unit = models.CharField("enhet", max_length=200, help_text="Till exempel ”kommuner”.")
+    is_approximate = models.BooleanField(
+        "ungefärligt", default=False, help_text="Källan anger värdet som ungefärligt (”omkring”)."
+    )
+    statement = models.TextField("uppgiften i källan", help_text="Meningen som siffran står i.")
+    position = models.PositiveSmallIntegerField("ordning", default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+
+    class Meta:
+        verbose_name = "siffra om regionen"
+        verbose_name_plural = "siffror om regionen"
+        ordering = ["region", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0),
+                name="region_figure_value_not_negative",
+                violation_error_message="Värdet kan inte vara negativt.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region}: {self.value.normalize():f} {self.unit}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from regions import views
+
+app_name = "regions"
+
+urlpatterns = [
+    path("<slug:slug>/", views.region_detail, name="detail"),
+]
