@@ -44,5 +44,5 @@ lint: install
 check-migrations: db
 	$(MANAGE) makemigrations --check --dry-run
 
-pytest: db
+pytest: db static
 	$(VENV)/bin/pytest

@@ -21,6 +21,7 @@ CLUSTER_DIR = BASE_DIR / ".postgres"
 DATA_DIR = CLUSTER_DIR / "data"
 SOCKET_DIR = CLUSTER_DIR / "run"
 LOG_FILE = CLUSTER_DIR / "server.log"
+DEBIAN_SERVER_ROOT = Path("/usr/lib/postgresql")
 SUPERUSER = "postgres"
 DATABASE_NAME = "asf_portal"
 PORT = 5432  # only names the socket file; nothing listens on TCP
@@ -53,7 +54,7 @@ def find_bindir():
         candidates.append(Path(os.environ["PG_BINDIR"]))
     # Debian keeps the server binaries out of PATH, one folder per major version.
     debian = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
+        DEBIAN_SERVER_ROOT.glob("*/bin"),
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
         reverse=True,
     )
@@ -156,7 +157,8 @@ def start():
 def stop():
     bindir = find_bindir()
     if (DATA_DIR / "PG_VERSION").exists() and is_running(bindir):
-        _run([str(bindir / "pg_ctl"), "stop", "--wait", "--mode", "fast", "--pgdata", str(DATA_DIR)])
+        pg_ctl = str(bindir / "pg_ctl")
+        _run([pg_ctl, "stop", "--wait", "--mode", "fast", "--pgdata", str(DATA_DIR)])
 
 
 def _create_database():

@@ -10,5 +10,6 @@ admin.site.index_title = "Innehåll"
 urlpatterns = [
     path("", region_views.home, name="home"),
     path("regioner/", include("regions.urls")),
+    path("projekt/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -105,21 +105,24 @@ class Project(models.Model):
         Region, on_delete=models.PROTECT, related_name="projects", verbose_name="region"
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="projects",
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="projects",
         verbose_name="finansiär/program",
     )
     title = models.CharField("titel", max_length=300, db_collation=SWEDISH)
     title_is_editorial = models.BooleanField(
-        "redaktionell titel", default=False,
+        "redaktionell titel",
+        default=False,
         help_text="Källan ger ingen titel; titeln är portalens beskrivning av projektet.",
     )
     slug = models.SlugField(
-        "permanent adress", max_length=120, unique=True,
+        "permanent adress",
+        max_length=120,
+        unique=True,
         help_text="Del av sidans permanenta adress: /projekt/<adress>/. Ändra den inte.",
     )
-    status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     lead = models.TextField("ingress", blank=True)
     purpose = models.TextField("syfte", blank=True)
     target_group = models.TextField("målgrupp", blank=True)
@@ -128,20 +131,27 @@ class Project(models.Model):
     expected_effects = models.TextField("förväntade effekter", blank=True)
     results = models.TextField("resultat", blank=True)
     implementation = models.TextField(
-        "genomförande och uppföljning", blank=True,
+        "genomförande och uppföljning",
+        blank=True,
         help_text="Styrning, uppföljning, jämställdhet och hållbarhet.",
     )
     period_start = models.DateField("start", null=True, blank=True)
     period_end = models.DateField("slut", null=True, blank=True)
     period_precision = models.CharField(
-        "periodens precision", max_length=10, choices=Precision.choices, default=Precision.DAY,
+        "periodens precision",
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DAY,
         help_text="Hur exakt källan anger perioden.",
     )
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="projects", verbose_name="teman"
     )
     organisations = models.ManyToManyField(
-        Organisation, through="Partnership", blank=True, related_name="projects",
+        Organisation,
+        through="Partnership",
+        blank=True,
+        related_name="projects",
         verbose_name="samverkanspartner",
     )
     source = models.ForeignKey(
@@ -154,8 +164,14 @@ class Project(models.Model):
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
             + SearchVector("lead", "purpose", weight="B", config=SEARCH_CONFIG)
             + SearchVector(
-                "target_group", "background", "activities", "expected_effects", "results",
-                "implementation", weight="C", config=SEARCH_CONFIG,
+                "target_group",
+                "background",
+                "activities",
+                "expected_effects",
+                "results",
+                "implementation",
+                weight="C",
+                config=SEARCH_CONFIG,
             )
         ),
         output_field=SearchVectorField(),
@@ -197,7 +213,9 @@ class Partnership(models.Model):
         Project, on_delete=models.CASCADE, related_name="partnerships", verbose_name="projekt"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partnerships",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
         verbose_name="organisation",
     )
     role = models.TextField("roll i projektet", blank=True)
@@ -236,7 +254,11 @@ class Goal(models.Model):
         "enhet", max_length=200, blank=True, help_text="Till exempel ”nya affärsrelationer”."
     )
     outcome_value = models.DecimalField(
-        "utfall", max_digits=12, decimal_places=2, null=True, blank=True,
+        "utfall",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Rapporterat utfall, i samma enhet som målvärdet.",
     )
     position = models.PositiveSmallIntegerField("ordning", default=0)
@@ -274,16 +296,22 @@ class Contact(models.Model):
     name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
     role = models.CharField("roll", max_length=200, blank=True)
     organisation = models.CharField("organisation", max_length=200, blank=True)
-    phone = models.CharField(
-        "telefon", max_length=30, blank=True, validators=[phone_validator]
-    )
+    phone = models.CharField("telefon", max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField("e-post", blank=True)
     region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts",
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name="region",
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts",
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name="projekt",
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
@@ -297,7 +325,9 @@ class Contact(models.Model):
                 condition=(Q(region__isnull=False) & Q(project__isnull=True))
                 | (Q(region__isnull=True) & Q(project__isnull=False)),
                 name="contact_for_region_or_project",
-                violation_error_message="En kontaktperson hör till antingen en region eller ett projekt.",
+                violation_error_message=(
+                    "En kontaktperson hör till antingen en region eller ett projekt."
+                ),
             ),
         ]
 

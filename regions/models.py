@@ -77,30 +77,44 @@ class Region(models.Model):
     """A regional body that Tillväxtverket funds (or may fund) to strengthen ASF."""
 
     name = models.CharField(
-        "officiellt namn", max_length=200, unique=True, db_collation=SWEDISH,
+        "officiellt namn",
+        max_length=200,
+        unique=True,
+        db_collation=SWEDISH,
         help_text="Till exempel ”Regionförbundet i Kalmar län”.",
     )
     short_name = models.CharField(
-        "kortnamn", max_length=100, unique=True, db_collation=SWEDISH,
+        "kortnamn",
+        max_length=100,
+        unique=True,
+        db_collation=SWEDISH,
         help_text="Visas och sorteras på, till exempel ”Kalmar län”.",
     )
     slug = models.SlugField(
-        "permanent adress", max_length=100, unique=True,
+        "permanent adress",
+        max_length=100,
+        unique=True,
         help_text="Del av sidans permanenta adress: /regioner/<adress>/. Ändra den inte.",
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="regions", verbose_name="län"
     )
     funded_2017_2018 = models.BooleanField(
-        "finansierad 2017–2018", default=False,
+        "finansierad 2017–2018",
+        default=False,
         help_text="Beviljad finansiering från Tillväxtverket för projekt 2017–2018.",
     )
     description = models.TextField(
-        "beskrivning", blank=True,
+        "beskrivning",
+        blank=True,
         help_text="Vad regionen själv har publicerat om ASF i länet. Lämnas tom om inget finns.",
     )
     description_source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="källa för beskrivningen",
     )
     source = models.ForeignKey(
@@ -154,7 +168,9 @@ class Priority(models.Model):
     """One priority of an action plan, in the order the plan gives."""
 
     action_plan = models.ForeignKey(
-        ActionPlan, on_delete=models.CASCADE, related_name="priorities",
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="priorities",
         verbose_name="handlingsplan",
     )
     text = models.TextField("prioritering")

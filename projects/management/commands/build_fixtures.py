@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -70,6 +71,7 @@ FURNITURE = [
     "Förenkla gärna brödtexten",
 ]
 
+OSTERGOTLAND_KEY = "ostergotland-projekt-och-rapporter"
 SOURCES = [
     # key, file, title, publisher
     (
@@ -186,6 +188,9 @@ class FixtureWriter:
 class Command(BaseCommand):
     help = "Bygger om fixtures/portal.json från källtexterna i fixtures/sources/."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--output", default=str(OUTPUT), help="Var fixturen skrivs.")
+
     def handle(self, *args, **options):
         out = FixtureWriter()
         texts = self.read_sources()
@@ -207,8 +212,9 @@ class Command(BaseCommand):
         project_pk = self.add_projects(out, texts, source_pk, region_pk)
         self.add_contacts(out, texts, source_pk, region_pk, project_pk)
 
-        OUTPUT.write_text(json.dumps(out.records, ensure_ascii=False, indent=2) + "\n")
-        self.stdout.write(f"Wrote {len(out.records)} records to {OUTPUT}")
+        output = Path(options["output"])
+        output.write_text(json.dumps(out.records, ensure_ascii=False, indent=2) + "\n")
+        self.stdout.write(f"Wrote {len(out.records)} records to {output}")
 
     def read_sources(self):
         texts = {}
@@ -435,7 +441,7 @@ class Command(BaseCommand):
             for slug, name, key in [
                 ("arbetsformedlingen", "Arbetsförmedlingen", "jonkoping-starkare-asf"),
                 ("coompanion", "Coompanion", "tvv-kronoberg"),
-                ("regionforbundet-ostsam", "Regionförbundet Östsam", "ostergotland-projekt-och-rapporter"),
+                ("regionforbundet-ostsam", "Regionförbundet Östsam", OSTERGOTLAND_KEY),
                 ("sofij", "SofiJ", "jonkoping-starkare-asf"),
             ]
         }
@@ -458,8 +464,14 @@ class Command(BaseCommand):
                 "updated_at": ENTERED_AT,
             }
             for name in (
-                "lead", "purpose", "target_group", "background", "activities",
-                "expected_effects", "results", "implementation",
+                "lead",
+                "purpose",
+                "target_group",
+                "background",
+                "activities",
+                "expected_effects",
+                "results",
+                "implementation",
             ):
                 fields[name] = texts.get(name, "")
             return out.add("projects.project", **fields)
@@ -475,8 +487,12 @@ class Command(BaseCommand):
             jonkoping.quote("Starkare ASF i Jönköpings län"),
             "jonkoping-starkare-asf",
             editorial=False,
-            themes=["samverkan", "kompetensutveckling", "affarsutveckling",
-                    "upphandling-med-social-hansyn"],
+            themes=[
+                "samverkan",
+                "kompetensutveckling",
+                "affarsutveckling",
+                "upphandling-med-social-hansyn",
+            ],
             lead=jonkoping.quote(
                 "Projektet ska stärka länets arbetsintegrerande sociala företag (ASF) för att öka "
                 "sysselsättningen i dessa."
@@ -671,14 +687,18 @@ class Command(BaseCommand):
         )
         partnerships = [
             (
-                project_pk["jonkopings-lan"], "sofij", "jonkoping-starkare-asf",
+                project_pk["jonkopings-lan"],
+                "sofij",
+                "jonkoping-starkare-asf",
                 jonkoping.quote(
                     "Samverkan mellan ASF bygger vidare på den samverkan som idag finns inom "
                     "föreningen SofiJ."
                 ),
             ),
             (
-                project_pk["jonkopings-lan"], "arbetsformedlingen", "jonkoping-starkare-asf",
+                project_pk["jonkopings-lan"],
+                "arbetsformedlingen",
+                "jonkoping-starkare-asf",
                 jonkoping.quote(
                     "Vårt genomförandeprojekt fokuserar på att stärka länets befintliga ASF genom "
                     "kompetensutveckling samt öka samverkan mellan ASF, arbetsförmedlingen och "
@@ -686,7 +706,9 @@ class Command(BaseCommand):
                 ),
             ),
             (
-                project_pk["kronoberg"], "coompanion", "tvv-kronoberg",
+                project_pk["kronoberg"],
+                "coompanion",
+                "tvv-kronoberg",
                 kronoberg.quote(
                     "Projektet kommer att arbeta i nära samverkan med Coompanion som redan idag "
                     "har ett uppdrag från Region Kronoberg att regelbundet samla ASF och relevanta "
@@ -694,14 +716,20 @@ class Command(BaseCommand):
                 ),
             ),
             (
-                project_pk["vastra-gotaland"], "coompanion", "tvv-vastra-gotaland",
+                project_pk["vastra-gotaland"],
+                "coompanion",
+                "tvv-vastra-gotaland",
                 vastra_gotaland.quote(
                     "Västra Götalandsregionen samarbetar med de fyra delregionala "
                     "Coompanionkontoren"
                 ),
             ),
-            (ostgotamodellen, "regionforbundet-ostsam", "ostergotland-projekt-och-rapporter",
-             ostsam_role),
+            (
+                ostgotamodellen,
+                "regionforbundet-ostsam",
+                "ostergotland-projekt-och-rapporter",
+                ostsam_role,
+            ),
             (messe, "regionforbundet-ostsam", "ostergotland-projekt-och-rapporter", ostsam_role),
         ]
         for project_id, organisation, key, role in partnerships:
@@ -714,42 +742,89 @@ class Command(BaseCommand):
             )
 
         jonkoping_goals = [
-            ("overall", "Projektets övergripande mål är att de ASF som finns i länet har ett "
-             "strategiskt förhållningssätt som skapar stabilitet och långsiktighet i företagen.",
-             None, ""),
-            ("result", "Efter projektet finns en ökad kunskap kring upphandling med social hänsyn "
-             "hos offentliga aktörer och en ökad kunskap kring att svara på upphandlingar hos "
-             "ASF.", None, ""),
-            ("result", "Det företagsfrämjande systemet och finansieringsutbudet är kartlagt "
-             "utifrån ASF:s behov och efterfrågan. Kartläggningen ska visa på åtgärder som behövs "
-             "för att ASF ska främjas på lika villkor som övrigt företagande.", None, ""),
-            ("result", "Kunskap finns kring nya finansieringsformer som särskilt möter behov hos "
-             "ASF. Dessa har jämförts med det befintliga utbudet av finansiering som idag finns i "
-             "det företagsfrämjande systemet.", None, ""),
-            ("overall", "Vidare har projektet som övergripande mål att stärka samverkan mellan "
-             "länets ASF.", None, ""),
-            ("result", "Under projektet ska minst 10 exempel på nya affärsrelationer mellan ASF "
-             "och övrigt näringsliv som ger intäkter till ASF skapas.", 10,
-             "nya affärsrelationer"),
-            ("result", "Tre nya avtal mellan ASF och offentliga aktörer som ger intäkter till ASF "
-             "finns.", 3, "nya avtal"),
-            ("result", "Förutom de två kommuner som redan tillämpar upphandling med social hänsyn "
-             "har ytterligare tre offentliga aktörer tillämpat detta.", 3,
-             "offentliga aktörer till som tillämpar upphandling med social hänsyn"),
-            ("result", "Minst fem ASF har svarat på upphandlingar.", 5,
-             "ASF som har svarat på upphandlingar"),
-            ("result", "Länets ASF har haft fem kontakter med det företagsfrämjande systemet "
-             "vilka lett till ökade intäkter.", 5,
-             "kontakter med det företagsfrämjande systemet som lett till ökade intäkter"),
+            (
+                "overall",
+                "Projektets övergripande mål är att de ASF som finns i länet har ett "
+                "strategiskt förhållningssätt som skapar stabilitet och långsiktighet i företagen.",
+                None,
+                "",
+            ),
+            (
+                "result",
+                "Efter projektet finns en ökad kunskap kring upphandling med social hänsyn "
+                "hos offentliga aktörer och en ökad kunskap kring att svara på upphandlingar hos "
+                "ASF.",
+                None,
+                "",
+            ),
+            (
+                "result",
+                "Det företagsfrämjande systemet och finansieringsutbudet är kartlagt "
+                "utifrån ASF:s behov och efterfrågan. Kartläggningen ska visa på åtgärder som "
+                "behövs för att ASF ska främjas på lika villkor som övrigt företagande.",
+                None,
+                "",
+            ),
+            (
+                "result",
+                "Kunskap finns kring nya finansieringsformer som särskilt möter behov hos "
+                "ASF. Dessa har jämförts med det befintliga utbudet av finansiering som idag "
+                "finns i det företagsfrämjande systemet.",
+                None,
+                "",
+            ),
+            (
+                "overall",
+                "Vidare har projektet som övergripande mål att stärka samverkan mellan länets ASF.",
+                None,
+                "",
+            ),
+            (
+                "result",
+                "Under projektet ska minst 10 exempel på nya affärsrelationer mellan ASF "
+                "och övrigt näringsliv som ger intäkter till ASF skapas.",
+                10,
+                "nya affärsrelationer",
+            ),
+            (
+                "result",
+                "Tre nya avtal mellan ASF och offentliga aktörer som ger intäkter till ASF finns.",
+                3,
+                "nya avtal",
+            ),
+            (
+                "result",
+                "Förutom de två kommuner som redan tillämpar upphandling med social hänsyn "
+                "har ytterligare tre offentliga aktörer tillämpat detta.",
+                3,
+                "offentliga aktörer till som tillämpar upphandling med social hänsyn",
+            ),
+            (
+                "result",
+                "Minst fem ASF har svarat på upphandlingar.",
+                5,
+                "ASF som har svarat på upphandlingar",
+            ),
+            (
+                "result",
+                "Länets ASF har haft fem kontakter med det företagsfrämjande systemet "
+                "vilka lett till ökade intäkter.",
+                5,
+                "kontakter med det företagsfrämjande systemet som lett till ökade intäkter",
+            ),
         ]
         goals = [
             (project_pk["jonkopings-lan"], "jonkoping-starkare-asf", *goal)
             for goal in jonkoping_goals
         ] + [
             (
-                project_pk["kronoberg"], "tvv-kronoberg", "overall",
+                project_pk["kronoberg"],
+                "tvv-kronoberg",
+                "overall",
                 "Projektets målsättning är att åtgärda de tre mest efterfrågade insatserna i "
-                "förstudiens handlingsplan.", 3, "insatser ur förstudiens handlingsplan",
+                "förstudiens handlingsplan.",
+                3,
+                "insatser ur förstudiens handlingsplan",
             ),
         ]
         for position, (project_id, key, kind, text, target, unit) in enumerate(goals):
@@ -769,11 +844,25 @@ class Command(BaseCommand):
     def add_contacts(self, out, texts, source_pk, region_pk, project_pk):
         contacts = [
             # name, role, organisation, phone, region, project, source
-            ("Margareta Wandel", "Strateg social ekonomi", "Region Östergötland",
-             "010-103 65 31", "ostergotland", None, "ostergotland-projekt-och-rapporter"),
+            (
+                "Margareta Wandel",
+                "Strateg social ekonomi",
+                "Region Östergötland",
+                "010-103 65 31",
+                "ostergotland",
+                None,
+                "ostergotland-projekt-och-rapporter",
+            ),
             ("Karin Palmér", "", "Region Kronoberg", "", None, "kronoberg", "tvv-kronoberg"),
-            ("Hanna Nyroos", "", "Västra Götalandsregionen", "", None, "vastra-gotaland",
-             "tvv-vastra-gotaland"),
+            (
+                "Hanna Nyroos",
+                "",
+                "Västra Götalandsregionen",
+                "",
+                None,
+                "vastra-gotaland",
+                "tvv-vastra-gotaland",
+            ),
         ]
         for name, role, organisation, phone, region, project, key in contacts:
             for published in (name, role, organisation, phone):

@@ -1,0 +1,152 @@
+from django.contrib import admin
+
+from projects.models import (
+    Contact,
+    Definition,
+    Goal,
+    Organisation,
+    Partnership,
+    Programme,
+    Project,
+    Theme,
+)
+
+
+class GoalInline(admin.StackedInline):
+    model = Goal
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        ("kind", "position"),
+        "text",
+        ("target_value", "target_unit", "outcome_value"),
+        "source",
+    ]
+
+
+class ProjectContactInline(admin.StackedInline):
+    model = Contact
+    fk_name = "project"
+    exclude = ["region"]
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    extra = 0
+    autocomplete_fields = ["organisation", "source"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "region",
+        "programme",
+        "period_start",
+        "period_end",
+        "status",
+        "updated_at",
+    ]
+    list_filter = ["status", "programme", "region", "themes", "title_is_editorial"]
+    list_select_related = ["region", "programme"]
+    search_fields = ["title", "slug", "lead", "purpose", "region__short_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["region", "programme", "source"]
+    filter_horizontal = ["themes"]
+    date_hierarchy = "period_start"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [GoalInline, PartnershipInline, ProjectContactInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_is_editorial",
+                    "slug",
+                    "status",
+                    "region",
+                    "programme",
+                    "source",
+                ]
+            },
+        ),
+        ("Period", {"fields": [("period_start", "period_end", "period_precision")]}),
+        (
+            "Beskrivning",
+            {
+                "fields": [
+                    "lead",
+                    "purpose",
+                    "target_group",
+                    "background",
+                    "activities",
+                    "expected_effects",
+                    "results",
+                    "implementation",
+                ]
+            },
+        ),
+        ("Teman", {"fields": ["themes"]}),
+        ("Ändringar", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["text", "project", "kind", "target_value", "target_unit", "outcome_value"]
+    list_filter = ["kind", "project__region"]
+    list_select_related = ["project"]
+    search_fields = ["text", "target_unit", "project__title"]
+    autocomplete_fields = ["project", "source"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "organisation", "phone", "email", "region", "project"]
+    list_filter = ["region", "project__region"]
+    list_select_related = ["region", "project"]
+    search_fields = ["name", "role", "organisation", "email"]
+    autocomplete_fields = ["region", "project", "source"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "funder"]
+    search_fields = ["name", "funder"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "project"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "project__title", "role"]
+    autocomplete_fields = ["project", "organisation", "source"]
+
+
+@admin.register(Definition)
+class DefinitionAdmin(admin.ModelAdmin):
+    list_display = ["term", "defined_by"]
+    search_fields = ["term", "text"]
+    prepopulated_fields = {"slug": ["term"]}
+    autocomplete_fields = ["source"]

@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import call_command
+
+from projects.models import Programme, Project
+from regions.models import County, Region, Source
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The hashed-name storage needs `collectstatic` first; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test sees the portal's real data, loaded once into the test database."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "portal", verbosity=0)
+
+
+def make_source(**fields):
+    defaults = {
+        "slug": f"kalla-{Source.objects.count() + 1}",
+        "title": "En källa",
+        "publisher": "Testutgivare",
+        "retrieved_year": 2026,
+        "text": "Originaltext.",
+    }
+    return Source.objects.create(**{**defaults, **fields})
+
+
+def make_region(**fields):
+    source = fields.pop("source", None) or make_source()
+    number = Region.objects.count() + 1
+    defaults = {
+        "name": f"Region Test {number}",
+        "short_name": f"Test {number}",
+        "slug": f"test-{number}",
+        "county": County.objects.get(code="01"),
+        "source": source,
+    }
+    return Region.objects.create(**{**defaults, **fields})
+
+
+def make_project(**fields):
+    region = fields.pop("region", None) or make_region()
+    number = Project.objects.count() + 1
+    defaults = {
+        "region": region,
+        "programme": Programme.objects.get(slug="regionala-projekt-2017-2018"),
+        "title": f"Testprojekt {number}",
+        "slug": f"testprojekt-{number}",
+        "status": Project.Status.PUBLISHED,
+        "source": region.source,
+    }
+    return Project.objects.create(**{**defaults, **fields})

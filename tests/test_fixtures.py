@@ -1,0 +1,238 @@
+"""The portal's real data: what the fixtures hold, and that it is faithful to its sources."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.db import models
+
+from projects.management.commands.build_fixtures import FURNITURE, normalise
+from projects.models import Contact, Goal, Partnership, Programme, Project
+from regions.models import ActionPlan, County, Region, RegionFigure, Source
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = settings.FIXTURE_DIRS[0] / "portal.json"
+PUBLIC_SLUGS = [
+    "dalarna",
+    "gavleborg",
+    "jamtland-harjedalen",
+    "jonkopings-lan",
+    "kalmar-lan",
+    "kronoberg",
+    "norrbotten",
+    "skane",
+    "vasterbotten",
+    "vastra-gotaland",
+    "orebro-lan",
+    "ostergotland",
+]
+PORTAL_APPS = ["regions", "projects"]
+
+
+def portal_models():
+    return [model for app in PORTAL_APPS for model in apps.get_app_config(app).get_models()]
+
+
+def snapshot():
+    return {
+        model._meta.label: serializers.serialize("json", model.objects.order_by("pk"))
+        for model in portal_models()
+    }
+
+
+def test_counts():
+    assert County.objects.count() == 21
+    assert Region.objects.count() == 12
+    assert Region.objects.funded().count() == 12
+    assert ActionPlan.objects.count() == 12
+    assert Source.objects.count() == 6
+    assert Project.objects.count() == 14
+    assert Project.objects.filter(programme__slug="regionala-projekt-2017-2018").count() == 12
+    assert Goal.objects.count() == 11
+    assert Contact.objects.count() == 3
+
+
+def test_every_funded_region_has_one_programme_project():
+    for region in Region.objects.all():
+        assert (
+            region.projects.filter(
+                programme__slug="regionala-projekt-2017-2018",
+                period_start__year=2017,
+                period_end__year=2018,
+                period_precision=Project.Precision.YEAR,
+            ).count()
+            == 1
+        ), region
+
+
+def test_regions_have_their_permanent_slugs_and_lanskod():
+    assert sorted(Region.objects.values_list("slug", flat=True)) == sorted(PUBLIC_SLUGS)
+    codes = dict(Region.objects.values_list("slug", "county__code"))
+    assert codes["ostergotland"] == "05"
+    assert codes["kalmar-lan"] == "08"
+    assert codes["jamtland-harjedalen"] == "23"
+    assert codes["vastra-gotaland"] == "14"
+    assert Region.objects.get(slug="kalmar-lan").name == "Regionförbundet i Kalmar län"
+
+
+def test_loading_again_changes_nothing():
+    before = snapshot()
+    call_command("loaddata", "portal", verbosity=0)
+    assert snapshot() == before
+
+
+def test_fixture_is_what_the_build_command_makes(tmp_path):
+    rebuilt = tmp_path / "portal.json"
+    call_command("build_fixtures", output=str(rebuilt), stdout=io.StringIO())
+    assert json.loads(rebuilt.read_text()) == json.loads(FIXTURE.read_text())
+
+
+def text_values(instance):
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if value:
+                yield field.name, value
+
+
+def test_no_page_furniture_in_any_text_field():
+    for model in portal_models():
+        if model is Source:
+            continue  # the sources keep the texts whole, furniture included
+        for instance in model.objects.all():
+            for name, value in text_values(instance):
+                for furniture in FURNITURE:
+                    assert furniture not in value, (model, instance.pk, name)
+
+
+def test_every_record_has_its_source():
+    for model in portal_models():
+        if model in {Source, Project.themes.through} or model._meta.label == "projects.Theme":
+            continue
+        field = model._meta.get_field("source")
+        assert not field.null, model
+        assert field.remote_field.on_delete is models.PROTECT, model
+        assert not model.objects.filter(source__isnull=True).exists(), model
+    described = Region.objects.exclude(description="")
+    assert described.exists()
+    assert not described.filter(description_source__isnull=True).exists()
+
+
+def test_sources_keep_the_published_texts_whole():
+    for source in Source.objects.all():
+        path = settings.SOURCE_TEXTS_DIR / source.filename
+        assert source.text == path.read_text(encoding="utf-8")
+
+
+def test_published_texts_come_from_their_source():
+    """Each paragraph or list item of a project text stands in the project's source."""
+    from projects.management.commands.build_fixtures import EDITORIAL_REWRITES, TYPO_CORRECTIONS
+
+    for project in Project.objects.select_related("source"):
+        text = project.source.text
+        for wrong, right in TYPO_CORRECTIONS.get(project.source.slug, []):
+            text = text.replace(wrong, right)
+        text = normalise(text)
+        for name, value in text_values(project):
+            if name in {"title", "slug", "status", "period_precision"}:
+                continue
+            for piece in value.split("\n"):
+                piece = normalise(piece.removeprefix("- "))
+                piece = EDITORIAL_REWRITES.get(piece, piece)
+                assert piece.rstrip(".") in text, (project.slug, name, piece)
+
+
+def test_titles_the_sources_do_not_give_are_marked_editorial():
+    real_titles = {"starkare-asf-i-jonkopings-lan", "ostgotamodellen", "messe"}
+    for project in Project.objects.all():
+        assert project.title_is_editorial == (project.slug not in real_titles), project.slug
+        if not project.title_is_editorial:
+            assert project.title in project.source.text
+
+
+def test_projects_without_a_published_description_stay_empty():
+    for slug in ["dalarna", "skane", "norrbotten", "kalmar-lan", "vasterbotten", "orebro-lan"]:
+        project = Project.objects.get(slug=f"{slug}-2017-2018")
+        assert [name for name, _ in text_values(project)] == [
+            "title",
+            "slug",
+            "status",
+            "period_precision",
+        ]
+        assert not project.goals.exists()
+        assert not project.contacts.exists()
+
+
+def test_jonkoping_result_goals_carry_their_numbers():
+    project = Project.objects.get(slug="starkare-asf-i-jonkopings-lan")
+    quantified = [
+        (goal.target_value, goal.target_unit) for goal in project.goals.exclude(target_value=None)
+    ]
+    assert quantified == [
+        (Decimal(10), "nya affärsrelationer"),
+        (Decimal(3), "nya avtal"),
+        (Decimal(3), "offentliga aktörer till som tillämpar upphandling med social hänsyn"),
+        (Decimal(5), "ASF som har svarat på upphandlingar"),
+        (Decimal(5), "kontakter med det företagsfrämjande systemet som lett till ökade intäkter"),
+    ]
+    assert project.goals.filter(kind=Goal.Kind.OVERALL).count() == 2
+    assert set(project.themes.values_list("slug", flat=True)) == {
+        "samverkan",
+        "kompetensutveckling",
+        "affarsutveckling",
+        "upphandling-med-social-hansyn",
+    }
+
+
+def test_contacts_are_as_published():
+    wandel = Contact.objects.get(name="Margareta Wandel")
+    assert (wandel.role, wandel.phone, wandel.email) == (
+        "Strateg social ekonomi",
+        "010-103 65 31",
+        "",
+    )
+    assert wandel.region.slug == "ostergotland"
+    assert Contact.objects.get(name="Karin Palmér").project.slug == "kronoberg-2017-2018"
+    assert Contact.objects.get(name="Hanna Nyroos").project.slug == "vastra-gotaland-2017-2018"
+
+
+def test_earlier_ostergotland_projects_and_their_funders():
+    modellen = Project.objects.get(slug="ostgotamodellen")
+    assert modellen.programme.name == "Europeiska regionala utvecklingsfonden"
+    assert modellen.region.slug == "ostergotland"
+    assert (modellen.period_start, modellen.period_end) == (None, None)
+    assert Project.objects.get(slug="messe").programme == Programme.objects.get(slug="interreg-ivc")
+    assert Partnership.objects.filter(organisation__slug="regionforbundet-ostsam").count() == 2
+
+
+def test_region_figures_quote_their_sentences():
+    figures = RegionFigure.objects.filter(region__slug="vastra-gotaland")
+    assert {(figure.value, figure.is_approximate) for figure in figures} == {
+        (Decimal(49), False),
+        (Decimal(4), False),
+        (Decimal(50), True),
+    }
+    in_words = {2: "två", 4: "fyra"}
+    for figure in RegionFigure.objects.select_related("source"):
+        value = int(figure.value)
+        assert str(value) in figure.statement or in_words[value] in figure.statement
+        assert figure.statement in normalise(figure.source.text)
+
+
+def test_asf_definition_has_three_criteria_from_tillvaxtverket():
+    from projects.models import Definition
+
+    definition = Definition.objects.get(slug="asf")
+    assert definition.defined_by == "Tillväxtverket"
+    assert definition.text.count("\n- ") == 3
+
+
+def test_kronoberg_action_plan_priorities():
+    plan = ActionPlan.objects.get(region__slug="kronoberg")
+    assert [p.text.split()[0] for p in plan.priorities.all()] == ["sprida", "processa", "arbeta"]
