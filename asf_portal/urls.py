@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from regions import views as region_views
 
@@ -11,5 +12,16 @@ urlpatterns = [
     path("", region_views.home, name="home"),
     path("regioner/", include("regions.urls")),
     path("projekt/", include("projects.urls")),
+    path("om/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path(
+        "tillganglighet/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "personuppgifter/",
+        TemplateView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
     path("admin/", admin.site.urls),
 ]
