@@ -8,8 +8,10 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from regions.models import Region, Source
 
@@ -79,14 +81,66 @@ class ProjectQuerySet(models.QuerySet):
     def for_region(self, region):
         return self.filter(region=region)
 
-    def search(self, text):
-        """Swedish full-text search, best matches first; inflected forms match each other."""
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "title")
+    def for_listing(self):
+        """What a list shows: region, programme and themes, in a fixed number of queries."""
+        return self.select_related("region", "programme").prefetch_related("themes")
+
+    def with_details(self):
+        """Everything a project's page shows, in a fixed number of queries."""
+        return self.select_related("region__county", "programme", "source").prefetch_related(
+            "themes",
+            models.Prefetch("goals", queryset=Goal.objects.select_related("source")),
+            models.Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.select_related("organisation", "source"),
+            ),
+            models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
         )
+
+    def matching(self, text):
+        """Projects whose texts or goals match, in Swedish: inflected forms match each other."""
+        query = swedish_query(text)
+        # One UNION of two GIN index scans, so neither table is read whole.
+        in_texts = Project.objects.filter(search_vector=query).order_by().values("pk")
+        in_goals = Goal.objects.filter(search_vector=query).order_by().values("project_id")
+        return self.filter(pk__in=in_texts.union(in_goals))
+
+    def ranked_by(self, text):
+        query = swedish_query(text)
+        best_goal = (
+            Goal.objects.filter(project=OuterRef("pk"), search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank")
+            .values("rank")[:1]
+        )
+        rank = SearchRank(F("search_vector"), query) + Coalesce(Subquery(best_goal), 0.0)
+        return self.annotate(rank=rank).order_by("-rank", "title", "pk")
+
+    def search(self, text):
+        """Swedish full-text search, best matches first."""
+        return self.matching(text).ranked_by(text)
+
+    def recently_changed(self):
+        return self.order_by("-updated_at", "pk")
+
+
+def swedish_query(text):
+    # websearch syntax: words are ANDed, "quoted phrases" and -exclusions work, and no input
+    # can make PostgreSQL raise a syntax error.
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def format_period(start, end, precision):
+    """The period as the source gives it: "2017–2018", never a day nobody published."""
+    fmt = {"year": "Y", "month": "F Y"}.get(precision, "j F Y")
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return f"till {date_format(end, fmt)}"
+    if end is None:
+        return f"från {date_format(start, fmt)}"
+    first, last = date_format(start, fmt), date_format(end, fmt)
+    return first if first == last else f"{first}–{last}"
 
 
 class Project(models.Model):
@@ -205,6 +259,38 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
 
+    DESCRIPTION_FIELDS = (
+        "lead",
+        "purpose",
+        "target_group",
+        "background",
+        "activities",
+        "expected_effects",
+        "results",
+        "implementation",
+    )
+
+    @property
+    def period_label(self):
+        return format_period(self.period_start, self.period_end, self.period_precision)
+
+    @property
+    def has_description(self):
+        return any(getattr(self, name) for name in self.DESCRIPTION_FIELDS)
+
+    def described_sections(self):
+        """(heading, text) for each published description field after the lead, in page order."""
+        return [
+            (self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
+            for name in self.DESCRIPTION_FIELDS[1:]
+            if getattr(self, name)
+        ]
+
+    def cited_sources(self):
+        """The sources of what the project's page shows, once each; reads prefetched data."""
+        records = [self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()]
+        return list(dict.fromkeys(record.source for record in records))
+
 
 class Partnership(models.Model):
     """An organisation's part in a project, in the words of the source."""
@@ -263,11 +349,18 @@ class Goal(models.Model):
     )
     position = models.PositiveSmallIntegerField("ordning", default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    # Searched together with the project's own texts (ProjectQuerySet.matching).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", "target_unit", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "mål"
         verbose_name_plural = "mål"
         ordering = ["project", "position", "id"]
+        indexes = [GinIndex(fields=["search_vector"], name="goal_search_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | Q(target_value__gte=0),

@@ -102,6 +102,18 @@ def test_search_uses_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Project.objects.search("samverkan").explain()
     assert "project_search_gin" in plan
+    assert "goal_search_gin" in plan
+
+
+def test_search_finds_projects_by_their_goals():
+    project = make_project()
+    Goal.objects.create(
+        project=project,
+        kind=Goal.Kind.RESULT,
+        text="Fem nya säljbolag bildas.",
+        source=project.source,
+    )
+    assert project in Project.objects.search("säljbolag")
 
 
 def test_published_hides_drafts():

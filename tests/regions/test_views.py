@@ -1,76 +1,128 @@
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
+from projects.models import Contact, Project
+from regions.models import Region, RegionFigure
+from tests.conftest import make_project
+from tests.html import assert_page_basics, parse
+
 pytestmark = pytest.mark.django_db
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+SWEDISH_ORDER = [
+    "dalarna",
+    "gavleborg",
+    "jamtland-harjedalen",
+    "jonkopings-lan",
+    "kalmar-lan",
+    "kronoberg",
+    "norrbotten",
+    "skane",
+    "vasterbotten",
+    "vastra-gotaland",
+    "orebro-lan",
+    "ostergotland",
+]
 
 
-class TagBalance(HTMLParser):
-    """A small well-formedness check: every opened element is closed in order."""
-
-    def __init__(self):
-        super().__init__()
-        self.open = []
-        self.errors = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in VOID:
-            self.open.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.open or self.open.pop() != tag:
-            self.errors.append(tag)
-
-
-def assert_well_formed(html):
-    assert html.lstrip().lower().startswith("<!doctype html>")
-    checker = TagBalance()
-    checker.feed(html)
-    assert checker.errors == [] and checker.open == []
+def region_links(html):
+    return re.findall(r'href="/regioner/([a-z-]+)/"', html)
 
 
 def test_home_lists_the_twelve_regions_in_swedish_order(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
+    page = parse(response)
+    assert_page_basics(page)
     html = response.content.decode()
-    assert '<html lang="sv">' in html
-    assert_well_formed(html)
-    slugs = re.findall(r'href="/regioner/([a-z-]+)/"', html)
-    assert slugs == [
-        "dalarna",
-        "gavleborg",
-        "jamtland-harjedalen",
-        "jonkopings-lan",
-        "kalmar-lan",
-        "kronoberg",
-        "norrbotten",
-        "skane",
-        "vasterbotten",
-        "vastra-gotaland",
-        "orebro-lan",
-        "ostergotland",
-    ]
+    section = html.split('id="regioner-rubrik"')[1].split("</section>")[0]
+    assert region_links(section) == SWEDISH_ORDER
 
 
-def test_every_region_link_leads_to_its_page(client):
-    for slug in ["ostergotland", "kalmar-lan"]:
-        assert client.get(f"/regioner/{slug}/").status_code == 200
+def test_home_explains_asf_and_the_programme_from_the_sources(client):
+    page = parse(client.get(reverse("home")))
+    text = " ".join(page.texts("main"))
+    assert "ett företag som driver näringsverksamhet med ett övergripande mål" in text
+    assert "Tolv regioner får finansiering" in text
+    assert "Region Östergötland" in text  # the definition's source is cited
+    assert "/projekt/" in page.links() and "/regioner/" in page.links()
+
+
+def test_home_shows_recently_changed_projects_first(client):
+    changed = Project.objects.get(slug="messe")
+    changed.lead += " "  # any save marks it as changed now
+    changed.save()
+    html = client.get(reverse("home")).content.decode()
+    recent = html.split('id="senast-rubrik"')[1]
+    assert re.findall(r'href="/projekt/([a-z0-9-]+)/"', recent)[0] == "messe"
+
+
+def test_region_list_has_the_map_and_every_region(client):
+    response = client.get(reverse("regions:list"))
+    page = parse(response)
+    assert_page_basics(page)
+    html = response.content.decode()
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert len(re.findall(r"<a ", svg)) == 12
+    listing = html.split('id="lista-rubrik"')[1]
+    assert region_links(listing) == SWEDISH_ORDER
+    assert "länskod 07" in listing
+
+
+def test_region_page_shows_plan_projects_contacts_figures_and_sources(client):
+    page = parse(client.get(reverse("regions:detail", args=["kronoberg"])))
+    assert_page_basics(page)
+    assert page.texts("h1") == ["Region Kronoberg"]
+    text = " ".join(page.texts("main"))
+    assert "Kronobergs län" in text and "07" in text
+    assert "processa fram en samverkansorganisation för befintliga ASF" in text
+    assert "/projekt/kronoberg-2017-2018/" in page.links()
+    assert "Tillväxtverket" in " ".join(page.texts("cite")) + text
+    assert "Region Kronoberg" in page.texts("cite")
+
+    vg = " ".join(parse(client.get("/regioner/vastra-gotaland/")).texts("main"))
+    assert "omkring 50 arbetsintegrerande sociala företag i Göteborg" in vg
+    assert "49 kommuner i regionen" in vg
+
+    ostergotland = parse(client.get("/regioner/ostergotland/"))
+    text = " ".join(ostergotland.texts("main"))
+    assert "Margareta Wandel" in text and "Strateg social ekonomi" in text
+    assert "tel:0101036531" in ostergotland.links()
+    assert {"/projekt/ostgotamodellen/", "/projekt/messe/"} <= set(ostergotland.links())
+
+
+def test_region_page_says_when_the_plan_is_unpublished(client):
+    text = " ".join(parse(client.get("/regioner/dalarna/")).texts("main"))
+    assert "Handlingsplanens innehåll har inte publicerats" in text
+
+
+def test_region_page_hides_draft_projects(client):
+    region = Region.objects.get(slug="skane")
+    draft = make_project(region=region, status=Project.Status.DRAFT, title="Hemligt utkast")
+    html = client.get(region.get_absolute_url()).content.decode()
+    assert draft.get_absolute_url() not in html and "Hemligt utkast" not in html
+
+
+def test_unknown_region_is_404(client):
     assert client.get("/regioner/finns-inte/").status_code == 404
+
+
+def test_region_page_queries_do_not_grow_with_its_data(client, django_assert_max_num_queries):
+    region = Region.objects.get(slug="kronoberg")
+    client.get(region.get_absolute_url())  # warm up sessions and the like
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(region.get_absolute_url())
+    for number in range(5):
+        project = make_project(region=region, source=region.source)
+        Contact.objects.create(name=f"Person {number}", region=region, source=region.source)
+        RegionFigure.objects.create(
+            region=region, value=number, unit="st", statement="x", source=region.source
+        )
+        project.themes.set([1, 2])
+    with django_assert_max_num_queries(len(before)):
+        response = client.get(region.get_absolute_url())
+    assert response.content.decode().count("Person ") == 5

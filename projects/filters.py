@@ -1,0 +1,237 @@
+"""The project list's filters, one FilterSet reused wherever projects are listed."""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.utils import timezone
+
+from projects.models import Programme, Project, Theme
+from regions.models import Region
+
+SEARCH_MAX_LENGTH = 200
+
+Checkboxes = forms.CheckboxSelectMultiple
+
+
+def project_years(queryset):
+    """Every year some project of the queryset runs in, for the year filter's choices."""
+    bounds = queryset.aggregate(first=Min("period_start__year"), last=Max("period_end__year"))
+    if bounds["first"] is None or bounds["last"] is None:
+        return []
+    return [(str(year), str(year)) for year in range(bounds["first"], bounds["last"] + 1)]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    STATUS_CHOICES = [
+        ("pagaende", "Pågående"),
+        ("avslutade", "Avslutade"),
+        ("kommande", "Kommande"),
+    ]
+    SORT_CHOICES = [
+        ("relevans", "Relevans (vid sökning)"),
+        ("titel", "Titel"),
+        ("period", "Period"),
+        ("region", "Region"),
+    ]
+    SORT_ORDER = {
+        "titel": ["title", "pk"],
+        "period": ["period_start", "period_end", "title", "pk"],
+        "region": ["region__short_name", "title", "pk"],
+    }
+
+    q = django_filters.CharFilter(
+        label="Sök i projekten", method="filter_search", max_length=SEARCH_MAX_LENGTH
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label="Region",
+        field_name="region__slug",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        widget=Checkboxes,
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label="Tema",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        method="filter_theme",
+        widget=Checkboxes,
+    )
+    programme = django_filters.ModelMultipleChoiceFilter(
+        label="Finansiär/program",
+        field_name="programme__slug",
+        to_field_name="slug",
+        queryset=Programme.objects.all(),
+        widget=Checkboxes,
+    )
+    # Its choices, the years the listed projects run in, are set per request in __init__.
+    year = django_filters.MultipleChoiceFilter(label="År", method="filter_year", widget=Checkboxes)
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=STATUS_CHOICES, method="filter_status", widget=Checkboxes
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sortera efter", choices=SORT_CHOICES, method="keep", empty_label=None
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "region", "theme", "programme", "year", "status", "sort"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None:
+            # An empty parameter (?region=&q=) means "no choice", as a blank form field does.
+            data = data.copy()
+            for key in list(data):
+                data.setlist(key, [value for value in data.getlist(key) if value.strip()])
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.years = project_years(self.queryset)
+        self.filters["year"].extra["choices"] = self.years
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_theme(self, queryset, name, themes):
+        # Exists rather than a join, so a project with two chosen themes is listed once.
+        if not themes:
+            return queryset
+        tagged = Project.themes.through.objects.filter(project=OuterRef("pk"), theme__in=themes)
+        return queryset.filter(Exists(tagged))
+
+    def filter_year(self, queryset, name, years):
+        return queryset.filter(year_condition(years)) if years else queryset
+
+    def filter_status(self, queryset, name, statuses):
+        if not statuses:
+            return queryset
+        today = timezone.localdate()
+        condition = Q()
+        for status in statuses:
+            condition |= status_condition(status, today)
+        return queryset.filter(condition)
+
+    def keep(self, queryset, name, value):
+        return queryset  # sorting is applied last, in filter_queryset
+
+    def cleaned(self, name):
+        """A filter's valid value; invalid ones are reported on the page, never used."""
+        self.is_valid()
+        return getattr(self.form, "cleaned_data", {}).get(name)
+
+    @property
+    def search_text(self):
+        return self.cleaned("q") or ""
+
+    @property
+    def sort_key(self):
+        requested = self.cleaned("sort")
+        if requested == "relevans" and not self.search_text:
+            requested = ""
+        return requested or ("relevans" if self.search_text else "titel")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.sort_key == "relevans":
+            return queryset.ranked_by(self.search_text)
+        return queryset.order_by(*self.SORT_ORDER[self.sort_key])
+
+    def error_messages(self):
+        """What could not be used, as (filter label, Swedish message) pairs."""
+        return [
+            (self.filters[name].label if name in self.filters else name, message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+    def facets(self):
+        """For each filter, its choices and how many projects each would give.
+
+        A choice's count applies every other filter, so it says what ticking it would show.
+        """
+        counts = {
+            "region": self._count_by("region", "region__slug"),
+            "theme": self._count_by("theme", "themes__slug"),
+            "programme": self._count_by("programme", "programme__slug"),
+            "year": self._count_conditions(
+                "year", {value: year_condition([value]) for value, _ in self.years}
+            ),
+            "status": self._count_conditions(
+                "status",
+                {
+                    value: status_condition(value, timezone.localdate())
+                    for value, _ in self.STATUS_CHOICES
+                },
+            ),
+        }
+        choices = {
+            "region": [(r.slug, r.short_name) for r in Region.objects.all()],
+            "theme": [(t.slug, t.name) for t in Theme.objects.all()],
+            "programme": [(p.slug, p.name) for p in Programme.objects.all()],
+            "year": self.years,
+            "status": self.STATUS_CHOICES,
+        }
+        return [
+            Facet(
+                name=name,
+                label=self.filters[name].label,
+                options=[
+                    FacetOption(
+                        value=value,
+                        label=label,
+                        count=counts[name].get(value, 0),
+                        selected=value in self.data.getlist(name),
+                    )
+                    for value, label in choices[name]
+                ],
+            )
+            for name in ["region", "theme", "programme", "year", "status"]
+        ]
+
+    def _without(self, name):
+        """The list with every valid filter applied but one, unsorted."""
+        queryset = self.queryset.all()
+        for filter_name, value in getattr(self.form, "cleaned_data", {}).items():
+            if filter_name not in {name, "sort"}:
+                queryset = self.filters[filter_name].filter(queryset, value)
+        return queryset
+
+    def _count_by(self, name, path):
+        rows = self._without(name).values(path).annotate(n=Count("pk", distinct=True))
+        return {row[path]: row["n"] for row in rows if row[path] is not None}
+
+    def _count_conditions(self, name, conditions):
+        if not conditions:
+            return {}
+        return self._without(name).aggregate(
+            **{value: Count("pk", filter=condition) for value, condition in conditions.items()}
+        )
+
+
+def year_condition(years):
+    condition = Q()
+    for year in years:
+        condition |= Q(period_start__year__lte=int(year), period_end__year__gte=int(year))
+    return condition
+
+
+def status_condition(status, today):
+    return {
+        "pagaende": Q(period_start__lte=today) & (Q(period_end__gte=today) | Q(period_end=None)),
+        "avslutade": Q(period_end__lt=today),
+        "kommande": Q(period_start__gt=today),
+    }[status]
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list

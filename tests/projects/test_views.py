@@ -1,0 +1,222 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Contact, Goal, Organisation, Partnership, Project, Theme
+from regions.models import Region
+from tests.conftest import make_project
+from tests.html import assert_page_basics, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_slugs(response):
+    page = parse(response)
+    return [
+        attrs["href"].split("/")[2]
+        for attrs, _ in page.find_all("a")
+        if attrs.get("href", "").startswith("/projekt/")
+        and attrs["href"].count("/") == 3
+        and "?" not in attrs["href"]
+    ]
+
+
+def test_project_list_shows_every_published_project(client):
+    response = client.get(reverse("projects:list"))
+    assert response.status_code == 200
+    assert_page_basics(parse(response))
+    assert len(listed_slugs(response)) == Project.objects.published().count() == 14
+
+
+def test_project_list_is_in_swedish_title_order_by_default(client):
+    slugs = listed_slugs(client.get(reverse("projects:list")))
+    titles = list(Project.objects.published().order_by("title").values_list("slug", flat=True))
+    assert slugs == titles
+    assert slugs[-1] == "ostgotamodellen"  # Ö after Z
+
+
+def test_project_list_hides_drafts(client):
+    draft = make_project(status=Project.Status.DRAFT, title="Utkastet")
+    assert draft.slug not in listed_slugs(client.get(reverse("projects:list")))
+
+
+def test_filtered_url_is_a_permalink(client):
+    url = reverse("projects:list") + "?region=kronoberg&region=ostergotland&sort=titel"
+    first, second = client.get(url), client.get(url)
+    assert listed_slugs(first) == listed_slugs(second)
+    assert set(listed_slugs(first)) == {
+        "kronoberg-2017-2018",
+        "ostergotland-2017-2018",
+        "ostgotamodellen",
+        "messe",
+    }
+    page = parse(first)
+    canonical = page.find_all("link", rel="canonical")[0][0]["href"]
+    assert canonical.endswith(url)
+
+
+def test_empty_result_says_so_and_offers_to_clear(client):
+    response = client.get(reverse("projects:list"), {"q": "rymdraket"})
+    assert response.status_code == 200
+    text = " ".join(parse(response).texts("main"))
+    assert "0 projekt" in text
+    assert "Inga projekt matchar" in text
+    assert "Rensa alla filter" in text
+
+
+def test_pagination_keeps_the_filters(client):
+    region = Region.objects.get(slug="skane")
+    for number in range(25):
+        make_project(region=region, title=f"Skåneprojekt {number:02}")
+    response = client.get(reverse("projects:list"), {"region": "skane"})
+    page = parse(response)
+    assert len(listed_slugs(response)) == 20
+    assert "?region=skane&page=2" in page.links()
+    second = client.get(reverse("projects:list"), {"region": "skane", "page": 2})
+    assert len(listed_slugs(second)) == 6
+    assert set(listed_slugs(response)).isdisjoint(listed_slugs(second))
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "", "1e9"])
+def test_any_page_number_gives_a_page(client, page):
+    response = client.get(reverse("projects:list"), {"page": page})
+    assert response.status_code == 200
+    assert listed_slugs(response)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"region": "finns-inte"}, "Region"),
+        ({"year": "tjugohundra"}, "År"),
+        ({"status": "kanske"}, "Status"),
+        ({"theme": "okänt"}, "Tema"),
+        ({"programme": ""}, None),
+        ({"sort": "storlek"}, "Sortera efter"),
+        ({"q": "x" * 500}, "Sök i projekten"),
+        ({"q": "upp\x00handling"}, "Sök i projekten"),
+    ],
+)
+def test_malformed_filters_get_a_swedish_message_not_a_500(client, query, message):
+    response = client.get(reverse("projects:list"), query)
+    if message is None:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    page = parse(response)
+    summary = " ".join(page.texts("div", **{"class": "error-summary"}))
+    assert message in summary
+    assert any(word in summary for word in ["Välj", "högst", "Null", "tecken"]), summary
+    assert listed_slugs(response)  # the valid part of the request still lists projects
+
+
+def test_repeated_and_empty_parameters(client):
+    response = client.get("/projekt/?q=&q=samverkan&region=&region=kronoberg&sort=&page=")
+    assert response.status_code == 200
+    assert listed_slugs(response) == ["kronoberg-2017-2018"]
+
+
+def test_project_page_shows_everything_published(client):
+    response = client.get(reverse("projects:detail", args=["starkare-asf-i-jonkopings-lan"]))
+    page = parse(response)
+    assert_page_basics(page)
+    assert page.texts("h1") == ["Starkare ASF i Jönköpings län"]
+    text = " ".join(page.texts("main"))
+    for expected in [
+        "Region Jönköpings län",
+        "2017–2018",
+        "Regionala projekt för ökad sysselsättning i ASF 2017–2018",
+        "Projektets syfte är att skapa hållbara strukturer",
+        "Målgrupp",
+        "Mål: 10 nya affärsrelationer",
+        "Mål: 3 nya avtal",
+        "Övergripande mål",
+        "Resultatmål",
+        "SofiJ",
+        "Starkare ASF i Jönköpings län, Region Jönköpings län",  # the cited source
+        "Hämtad 2026",
+    ]:
+        assert expected in text, expected
+    assert "1 januari 2017" not in text  # the source gives years, not days
+
+
+def test_project_without_description_says_so_plainly(client):
+    page = parse(client.get(reverse("projects:detail", args=["dalarna-2017-2018"])))
+    text = " ".join(page.texts("main"))
+    assert "Ingen beskrivning av projektet har publicerats" in text
+    assert "rubriken är portalens beskrivning" in text
+    assert page.texts("h2") == ["Källor"]  # no empty headings
+
+
+def test_project_contact_and_partners(client):
+    page = parse(client.get(reverse("projects:detail", args=["vastra-gotaland-2017-2018"])))
+    text = " ".join(page.texts("main"))
+    assert "Hanna Nyroos" in text
+    assert "Västra Götalandsregionen samarbetar med de fyra delregionala Coompanionkontoren" in text
+
+
+def test_draft_and_unknown_projects_are_404(client):
+    draft = make_project(status=Project.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/projekt/finns-inte/").status_code == 404
+
+
+def test_markup_in_texts_is_shown_not_run(client):
+    project = make_project(lead='<script>alert("x")</script>', purpose="- <b>punkt</b>")
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;punkt&lt;/b&gt;" in html
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_rich_data(project, number):
+    organisation = Organisation.objects.create(
+        name=f"Organisation {number}", slug=f"org-{number}", source=project.source
+    )
+    Partnership.objects.create(project=project, organisation=organisation, source=project.source)
+    Goal.objects.create(
+        project=project,
+        kind=Goal.Kind.RESULT,
+        text=f"Mål {number}",
+        target_value=number,
+        target_unit="st",
+        source=project.source,
+    )
+    Contact.objects.create(name=f"Kontakt {number}", project=project, source=project.source)
+    project.themes.add(*Theme.objects.all())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/projekt/",
+        "/projekt/?q=samverkan&region=kronoberg&theme=samverkan&year=2017",
+        "/",
+        "/regioner/",
+    ],
+)
+def test_list_page_queries_are_constant(client, url):
+    count_queries(client, url)
+    before = count_queries(client, url)
+    region = Region.objects.get(slug="kronoberg")
+    for number in range(30):
+        project = make_project(
+            region=region, lead="samverkan", period_start="2017-01-01", period_end="2018-12-31"
+        )
+        add_rich_data(project, number)
+    assert count_queries(client, url) == before
+
+
+def test_project_page_queries_are_constant(client):
+    project = Project.objects.get(slug="kronoberg-2017-2018")
+    count_queries(client, project.get_absolute_url())
+    before = count_queries(client, project.get_absolute_url())
+    for number in range(10):
+        add_rich_data(project, number)
+    assert count_queries(client, project.get_absolute_url()) == before

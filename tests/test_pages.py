@@ -1,0 +1,281 @@
+"""The portal's own pages (om, tillgänglighet, personuppgifter) and its Swedish error pages."""
+
+from html.parser import HTMLParser
+from itertools import pairwise
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views import defaults
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """What the tests look at in a page: headings, links by region, meta and link elements."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.headings = []  # (level, text)
+        self.links = []  # (href, region) where region is "main", "footer" or "other"
+        self.meta = {}  # name or property -> content
+        self.link_rels = {}  # rel -> href
+        self.html_lang = None
+        self._heading = None
+        self._region = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        elif tag in {"main", "footer"}:
+            self._region.append(tag)
+        elif tag in self.HEADINGS:
+            self._heading = [int(tag[1]), ""]
+        elif tag == "a" and "href" in attrs:
+            self.links.append((attrs["href"], self._region[-1] if self._region else "other"))
+        elif tag == "meta":
+            key = attrs.get("name") or attrs.get("property")
+            if key:
+                self.meta[key] = attrs.get("content", "")
+        elif tag == "link" and "rel" in attrs:
+            self.link_rels[attrs["rel"]] = attrs.get("href", "")
+
+    def handle_endtag(self, tag):
+        if tag in {"main", "footer"} and self._region:
+            self._region.pop()
+        elif tag in self.HEADINGS and self._heading:
+            level, text = self._heading
+            self.headings.append((level, " ".join(text.split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._heading[1] += data
+
+    def heading_texts(self, level):
+        return [text for lvl, text in self.headings if lvl == level]
+
+    def hrefs(self, region):
+        return {href for href, where in self.links if where == region}
+
+
+def get_page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status
+    return response, Page(response.content.decode())
+
+
+def assert_headings_in_order(page):
+    levels = [level for level, _ in page.headings]
+    assert levels, "the page has no headings"
+    assert levels[0] == 1, "the first heading is not the h1"
+    assert levels.count(1) == 1, "the page does not have exactly one h1"
+    for previous, current in pairwise(levels):
+        assert current <= previous + 1, f"heading level jumps from h{previous} to h{current}"
+
+
+PAGES = [
+    (
+        "about",
+        "Om ASF-portalen",
+        [
+            "Vad portalen är",
+            "Vad är ett arbetsintegrerande socialt företag?",
+            "Varifrån uppgifterna kommer",
+            "Så hanterar vi uppgifterna",
+        ],
+    ),
+    (
+        "accessibility",
+        "Tillgänglighetsredogörelse",
+        [
+            "Hur tillgänglig är webbplatsen?",
+            "Vad kan du göra om du inte kan använda delar av webbplatsen?",
+            "Rapportera brister i webbplatsens tillgänglighet",
+            "Tillsyn",
+            "Teknisk information om webbplatsens tillgänglighet",
+            "Hur vi testat webbplatsen",
+        ],
+    ),
+    (
+        "privacy",
+        "Personuppgifter",
+        [
+            "Vilka personuppgifter portalen visar",
+            "Varför uppgifterna visas",
+            "Kakor och besöksstatistik",
+            "Dina rättigheter",
+            "Så begär du rättelse eller borttagning",
+        ],
+    ),
+]
+PAGE_NAMES = [name for name, _, _ in PAGES]
+
+
+@pytest.mark.parametrize(("name", "h1", "h2s"), PAGES, ids=PAGE_NAMES)
+def test_page_renders_with_one_h1_and_its_sections(client, name, h1, h2s):
+    _, page = get_page(client, reverse(name))
+    assert page.html_lang == "sv"
+    assert page.heading_texts(1) == [h1]
+    for heading in h2s:
+        assert heading in page.heading_texts(2)
+    assert_headings_in_order(page)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_page_has_canonical_link_and_social_metadata(client, name):
+    url = reverse(name)
+    _, page = get_page(client, url)
+    assert page.link_rels["canonical"] == f"http://testserver{url}"
+    assert page.meta["og:url"] == f"http://testserver{url}"
+    assert page.meta["og:title"].strip()
+    assert page.meta["og:title"] != "ASF-portalen"
+    assert page.meta["og:description"].strip()
+    assert page.meta["description"].strip()
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_page_invents_no_contact_details(client, name):
+    response, _ = get_page(client, reverse(name))
+    html = response.content.decode()
+    assert "mailto:" not in html
+    assert "tel:" not in html
+    assert "@" not in html
+
+
+def test_about_lists_the_sources_and_the_editorial_principles(client):
+    response, page = get_page(client, reverse("about"))
+    html = response.content.decode()
+    for publisher, title in [
+        ("Tillväxtverket", "Regionala projekt för ökad sysselsättning"),
+        ("Tillväxtverket", "Västra Götalandsregionen"),
+        ("Tillväxtverket", "Region Kronoberg"),
+        ("Region Jönköpings län", "Starkare ASF i Jönköpings län"),
+        ("Region Östergötland", "Arbetsintegrerande sociala företag – Projekt och rapporter"),
+        ("Statistiska centralbyrån (SCB)", "Län och länskoder"),
+    ]:
+        assert f"<td>{publisher}</td>\n          <td>{title}</td>" in html
+    assert "Texterna hämtades 2026" in html
+    assert "inte heller sidornas webbadresser" in html
+    for principle in [
+        "Inget är påhittat",
+        "Tomt där inget har publicerats",
+        "Redaktionella titlar är markerade",
+        "Stavfel är rättade och redovisade",
+        "Sidornas kringinnehåll är utelämnat",
+        "Teman bara där projektets egen text använder ordet",
+    ]:
+        assert principle in page.heading_texts(3)
+    assert "<td>fiansiering</td><td>finansiering</td>" in html
+    assert "startsidan" in html
+    assert reverse("home") in page.hrefs("main")
+
+
+def test_about_links_to_accessibility_and_privacy_in_its_text(client):
+    _, page = get_page(client, reverse("about"))
+    main_links = page.hrefs("main")
+    assert reverse("accessibility") == "/tillganglighet/"
+    assert reverse("privacy") == "/personuppgifter/"
+    assert "/tillganglighet/" in main_links
+    assert "/personuppgifter/" in main_links
+
+
+def test_accessibility_statement_follows_diggs_structure(client):
+    response, page = get_page(client, reverse("accessibility"))
+    html = response.content.decode()
+    assert "ASF-portalen" in html
+    assert "lagen (2018:1937) om tillgänglighet till digital offentlig service" in html
+    assert "WCAG 2.1 på nivå AA" in html
+    assert "delvis förenlig" in html
+    assert "Innehåll som inte är tillgängligt" in page.heading_texts(3)
+    assert "Texterna från källorna återges så som utgivarna skrev dem" in html
+    assert "Kontakta den organisation som förvaltar portalen".lower() in html.lower()
+    assert "Myndigheten för digital förvaltning (Digg)" in html
+    assert "https://www.digg.se/" in page.hrefs("main")
+    assert "https://www.digg.se/tdosanmalan" in page.hrefs("main")
+    assert "axe-core" in html
+    assert "Chromium" in html
+    assert "tangentbordet" in html
+    assert '<time datetime="2026-11-22">22 november 2026</time>' in html
+
+
+def test_privacy_page_says_what_is_published_and_why(client):
+    response, page = get_page(client, reverse("privacy"))
+    html = response.content.decode()
+    assert "namn och, där källan anger dem, roll, organisation och telefonnummer" in html
+    assert "regionerna och Tillväxtverket" in html
+    assert "för att allmänheten ska kunna nå de personer som ansvarar för projekten" in html
+    assert "inga e-postadresser som källorna inte har publicerat" in html
+    assert "sätter inga kakor (cookies) som spårar dig" in html
+    assert "ingen besöksstatistik eller analysverktyg" in html
+    assert "Redaktörernas konton" in page.heading_texts(3)
+    assert "sessionskaka" in html
+    assert "dataskyddsförordningen (GDPR)" in html
+    for right in ["få information", "rättade", "raderade"]:
+        assert right in html
+    assert "kontakta den organisation som förvaltar portalen" in html
+
+
+def test_public_pages_set_no_cookies(client):
+    for name in PAGE_NAMES:
+        response = client.get(reverse(name))
+        assert not response.cookies, f"{name} sets {list(response.cookies)}"
+
+
+def test_unknown_address_gives_the_swedish_404_page(client):
+    _, page = get_page(client, "/finns-inte/", status=404)
+    assert page.html_lang == "sv"
+    assert page.heading_texts(1) == ["Sidan finns inte"]
+    assert_headings_in_order(page)
+    assert {reverse("home"), reverse("regions:list"), reverse("projects:list")} <= page.hrefs(
+        "main"
+    )
+    assert page.meta["robots"] == "noindex"
+    assert "canonical" not in page.link_rels
+
+
+def test_500_template_renders_without_any_context():
+    html = render_to_string("500.html")
+    page = Page(html)
+    assert 'lang="sv"' in html
+    assert "Något gick fel" in html
+    assert page.heading_texts(1) == ["Något gick fel"]
+    assert "canonical" not in page.link_rels
+    assert reverse("home") in page.hrefs("main")
+
+
+def test_server_error_view_returns_the_swedish_500_page():
+    request = RequestFactory().get("/")
+    response = defaults.server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Något gick fel" in html
+    assert 'lang="sv"' in html
+
+
+def test_bad_request_view_returns_the_swedish_400_page():
+    request = RequestFactory().get("/projekt/")
+    response = defaults.bad_request(request, exception=None)
+    html = response.content.decode()
+    page = Page(html)
+    assert response.status_code == 400
+    assert page.heading_texts(1) == ["Felaktig förfrågan"]
+    assert "Adressen innehöll något som portalen inte kunde förstå" in html
+    assert reverse("projects:list") in page.hrefs("main")
+
+
+def test_every_page_links_to_the_accessibility_statement_in_its_footer(client):
+    pages = [get_page(client, reverse(name))[1] for name in PAGE_NAMES]
+    pages.append(get_page(client, reverse("home"))[1])
+    pages.append(get_page(client, "/finns-inte/", status=404)[1])
+    pages.append(Page(render_to_string("500.html")))
+    pages.append(Page(defaults.bad_request(RequestFactory().get("/"), None).content.decode()))
+    for page in pages:
+        assert "/tillganglighet/" in page.hrefs("footer")
+        assert "/personuppgifter/" in page.hrefs("footer")
