@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install db migrate data static run test lint check-migrations pytest
+.PHONY: install db migrate data static run test test-browser browser lint check-migrations pytest
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ASF-portalen needs Python 3.11"'
@@ -37,6 +37,22 @@ run: data static
 # data that `make run` serves is never touched.
 test: db lint check-migrations pytest
 
+# The browser tests alone (also part of `make test`).
+test-browser: db static browser
+	$(VENV)/bin/pytest tests/browser
+
+# Debian's Chromium for the browser tests, installed when missing and the machine allows it.
+# Elsewhere the tests themselves stop and name what to install.
+browser:
+	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM_PATH" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: install Debian's chromium package (or set CHROMIUM_PATH)."; \
+	  fi; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -44,5 +60,5 @@ lint: install
 check-migrations: db
 	$(MANAGE) makemigrations --check --dry-run
 
-pytest: db static
+pytest: db static browser
 	$(VENV)/bin/pytest
