@@ -5,6 +5,16 @@ from projects.models import Programme, Project
 from regions.models import County, Region, Source
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Live-server tests last, after every other ordering (pytest-playwright's included).
+
+    They run in committed transactions and empty the tables when done, so any test after
+    them would miss the portal's data.
+    """
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # The hashed-name storage needs `collectstatic` first; tests render templates without it.
