@@ -24,8 +24,11 @@ db: install
 migrate: db
 	$(MANAGE) migrate --noinput
 
+# The fixtures, and a first history entry for records that have none (so the admin can
+# show what changed from the published texts).
 data: migrate
 	$(MANAGE) loaddata portal
+	$(MANAGE) record_initial_history
 
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from projects.models import (
     Contact,
@@ -10,9 +11,10 @@ from projects.models import (
     Project,
     Theme,
 )
+from regions.admin_base import RegionScopedAdmin, VersionedInline
 
 
-class GoalInline(admin.StackedInline):
+class GoalInline(VersionedInline, admin.StackedInline):
     model = Goal
     extra = 0
     autocomplete_fields = ["source"]
@@ -24,7 +26,7 @@ class GoalInline(admin.StackedInline):
     ]
 
 
-class ProjectContactInline(admin.StackedInline):
+class ProjectContactInline(VersionedInline, admin.StackedInline):
     model = Contact
     fk_name = "project"
     exclude = ["region"]
@@ -32,14 +34,14 @@ class ProjectContactInline(admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(VersionedInline, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation", "source"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(RegionScopedAdmin):
     list_display = [
         "title",
         "region",
@@ -95,7 +97,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(RegionScopedAdmin):
+    region_lookup = "project__region"
     list_display = ["text", "project", "kind", "target_value", "target_unit", "outcome_value"]
     list_filter = ["kind", "project__region"]
     list_select_related = ["project"]
@@ -104,12 +107,29 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RegionScopedAdmin):
     list_display = ["name", "role", "organisation", "phone", "email", "region", "project"]
     list_filter = ["region", "project__region"]
     list_select_related = ["region", "project"]
     search_fields = ["name", "role", "organisation", "email"]
     autocomplete_fields = ["region", "project", "source"]
+
+    def scope(self, region_ids):
+        # A contact belongs to a region or to one of the region's projects.
+        return Q(region__in=region_ids) | Q(project__region__in=region_ids)
+
+    def region_id_of(self, obj):
+        return obj.region_id if obj.region_id else getattr(obj.project, "region_id", None)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(RegionScopedAdmin):
+    region_lookup = "project__region"
+    list_display = ["organisation", "project"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "project__title", "role"]
+    autocomplete_fields = ["project", "organisation", "source"]
 
 
 @admin.register(Programme)
@@ -133,15 +153,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["source"]
-
-
-@admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "project"]
-    list_filter = ["organisation"]
-    list_select_related = ["organisation", "project"]
-    search_fields = ["organisation__name", "project__title", "role"]
-    autocomplete_fields = ["project", "organisation", "source"]
 
 
 @admin.register(Definition)

@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from regions.models import Region, Source
+from regions.models import Region, Source, Versioned, plain_text, track_history
+from regions.roles import editable_region_ids
 
 SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
@@ -77,6 +78,14 @@ class Organisation(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Project.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published projects, and the drafts an editor may preview: their own regions'."""
+        if not (user.is_authenticated and user.has_perm("projects.view_project")):
+            return self.published()
+        region_ids = editable_region_ids(user)
+        previewable = Q() if region_ids is None else Q(region__in=region_ids)
+        return self.filter(Q(status=Project.Status.PUBLISHED) | previewable)
 
     def for_region(self, region):
         return self.filter(region=region)
@@ -143,7 +152,7 @@ def format_period(start, end, precision):
     return first if first == last else f"{first}–{last}"
 
 
-class Project(models.Model):
+class Project(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Utkast"
         PUBLISHED = "published", "Publicerad"
@@ -177,14 +186,14 @@ class Project(models.Model):
         help_text="Del av sidans permanenta adress: /projekt/<adress>/. Ändra den inte.",
     )
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
-    lead = models.TextField("ingress", blank=True)
-    purpose = models.TextField("syfte", blank=True)
-    target_group = models.TextField("målgrupp", blank=True)
-    background = models.TextField("bakgrund", blank=True)
-    activities = models.TextField("aktiviteter", blank=True)
-    expected_effects = models.TextField("förväntade effekter", blank=True)
-    results = models.TextField("resultat", blank=True)
-    implementation = models.TextField(
+    lead = plain_text("ingress", blank=True)
+    purpose = plain_text("syfte", blank=True)
+    target_group = plain_text("målgrupp", blank=True)
+    background = plain_text("bakgrund", blank=True)
+    activities = plain_text("aktiviteter", blank=True)
+    expected_effects = plain_text("förväntade effekter", blank=True)
+    results = plain_text("resultat", blank=True)
+    implementation = plain_text(
         "genomförande och uppföljning",
         blank=True,
         help_text="Styrning, uppföljning, jämställdhet och hållbarhet.",
@@ -233,6 +242,7 @@ class Project(models.Model):
     )
 
     objects = ProjectQuerySet.as_manager()
+    history = track_history(excluded_fields=["search_vector"], m2m_fields=[themes])
 
     class Meta:
         verbose_name = "projekt"
@@ -292,7 +302,7 @@ class Project(models.Model):
         return list(dict.fromkeys(record.source for record in records))
 
 
-class Partnership(models.Model):
+class Partnership(Versioned):
     """An organisation's part in a project, in the words of the source."""
 
     project = models.ForeignKey(
@@ -304,8 +314,9 @@ class Partnership(models.Model):
         related_name="partnerships",
         verbose_name="organisation",
     )
-    role = models.TextField("roll i projektet", blank=True)
+    role = plain_text("roll i projektet", blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history()
 
     class Meta:
         verbose_name = "samverkanspartner"
@@ -323,7 +334,7 @@ class Partnership(models.Model):
         return f"{self.organisation} i {self.project}"
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     class Kind(models.TextChoices):
         OVERALL = "overall", "Övergripande mål"
         RESULT = "result", "Resultatmål"
@@ -332,7 +343,7 @@ class Goal(models.Model):
         Project, on_delete=models.CASCADE, related_name="goals", verbose_name="projekt"
     )
     kind = models.CharField("typ", max_length=20, choices=Kind.choices)
-    text = models.TextField("mål")
+    text = plain_text("mål")
     target_value = models.DecimalField(
         "målvärde", max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -349,6 +360,7 @@ class Goal(models.Model):
     )
     position = models.PositiveSmallIntegerField("ordning", default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history(excluded_fields=["search_vector"])
     # Searched together with the project's own texts (ProjectQuerySet.matching).
     search_vector = models.GeneratedField(
         expression=SearchVector("text", "target_unit", weight="B", config=SEARCH_CONFIG),
@@ -383,7 +395,7 @@ class Goal(models.Model):
         return self.text
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """A named person to contact about a region or a project, as published."""
 
     name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
@@ -408,6 +420,7 @@ class Contact(models.Model):
         verbose_name="projekt",
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history()
 
     class Meta:
         verbose_name = "kontaktperson"

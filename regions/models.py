@@ -2,8 +2,38 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 SWEDISH = settings.SWEDISH_COLLATION
+MARKUP = RegexValidator(
+    r"<\s*/?\s*[A-Za-z!?]",
+    "Texten innehåller HTML-kod (till exempel ”<script>”). Skriv vanlig text: stycken skiljs "
+    "med en tom rad och rader som börjar med ”- ” blir en punktlista.",
+    inverse_match=True,
+)
+
+
+def plain_text(verbose_name, **options):
+    """A text field for what readers see: plain text only, never markup meant to run."""
+    return models.TextField(verbose_name, validators=[MARKUP], **options)
+
+
+class Versioned(models.Model):
+    """A record editors change: its version counts saves, so a stale form can be refused,
+    and its history keeps who changed what, when."""
+
+    version = models.PositiveIntegerField("version", default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        super().save(*args, **kwargs)
+
+
+def track_history(**options):
+    return HistoricalRecords(inherit=False, **options)
 
 
 class Source(models.Model):
@@ -73,7 +103,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(funded_2017_2018=True)
 
 
-class Region(models.Model):
+class Region(Versioned):
     """A regional body that Tillväxtverket funds (or may fund) to strengthen ASF."""
 
     name = models.CharField(
@@ -120,9 +150,17 @@ class Region(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="regions", verbose_name="källa"
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_regions",
+        verbose_name="regionredaktörer",
+        help_text="Användare som får se och ändra regionens innehåll i administrationen.",
+    )
     updated_at = models.DateTimeField("senast ändrad", auto_now=True)
 
     objects = RegionQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         verbose_name = "region"
@@ -157,17 +195,18 @@ class Region(models.Model):
         return list(dict.fromkeys(sources))
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Versioned):
     """A region's handlingsplan from the 2016 förstudie."""
 
     region = models.OneToOneField(
         Region, on_delete=models.CASCADE, related_name="action_plan", verbose_name="region"
     )
     year = models.PositiveSmallIntegerField("år", default=2016)
-    summary = models.TextField(
+    summary = plain_text(
         "sammanfattning", blank=True, help_text="Lämnas tom om inget har publicerats."
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history()
 
     class Meta:
         verbose_name = "handlingsplan"
@@ -178,7 +217,7 @@ class ActionPlan(models.Model):
         return f"Handlingsplan {self.year}, {self.region}"
 
 
-class Priority(models.Model):
+class Priority(Versioned):
     """One priority of an action plan, in the order the plan gives."""
 
     action_plan = models.ForeignKey(
@@ -187,9 +226,10 @@ class Priority(models.Model):
         related_name="priorities",
         verbose_name="handlingsplan",
     )
-    text = models.TextField("prioritering")
+    text = plain_text("prioritering")
     position = models.PositiveSmallIntegerField("ordning", default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history()
 
     class Meta:
         verbose_name = "prioritering"
@@ -200,7 +240,7 @@ class Priority(models.Model):
         return self.text
 
 
-class RegionFigure(models.Model):
+class RegionFigure(Versioned):
     """A figure the published texts give about a region, with the sentence it comes from."""
 
     region = models.ForeignKey(
@@ -211,9 +251,10 @@ class RegionFigure(models.Model):
     is_approximate = models.BooleanField(
         "ungefärligt", default=False, help_text="Källan anger värdet som ungefärligt (”omkring”)."
     )
-    statement = models.TextField("uppgiften i källan", help_text="Meningen som siffran står i.")
+    statement = plain_text("uppgiften i källan", help_text="Meningen som siffran står i.")
     position = models.PositiveSmallIntegerField("ordning", default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
+    history = track_history()
 
     class Meta:
         verbose_name = "siffra om regionen"

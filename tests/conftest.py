@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -29,6 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the portal's real data, loaded once into the test database."""
     with django_db_blocker.unblock():
         call_command("loaddata", "portal", verbosity=0)
+        call_command("record_initial_history", stdout=io.StringIO())
 
 
 def make_source(**fields):

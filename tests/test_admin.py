@@ -23,7 +23,7 @@ def admin_url(model, view, *args):
 
 
 def test_every_portal_model_is_in_the_admin():
-    assert len(PORTAL_MODELS) == 13
+    assert len(PORTAL_MODELS) == 14
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m._meta.label)
@@ -36,6 +36,9 @@ def test_list_search_add_and_change_pages_load(admin_client, model):
     first = model.objects.order_by("pk").first()
     assert first is not None, "the fixtures hold at least one of each"
     assert admin_client.get(admin_url(model, "change", first.pk)).status_code == 200
+    if hasattr(model, "history"):
+        assert admin_client.get(admin_url(model, "history", first.pk)).status_code == 200
+        assert admin_client.get(admin_url(model, "deleted")).status_code == 200
 
 
 def test_admin_is_in_swedish(admin_client):

@@ -36,7 +36,13 @@ PORTAL_APPS = ["regions", "projects"]
 
 
 def portal_models():
-    return [model for app in PORTAL_APPS for model in apps.get_app_config(app).get_models()]
+    """The portal's own models, not the history tables that django-simple-history adds."""
+    return [
+        model
+        for app in PORTAL_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.model_name.startswith("historical")
+    ]
 
 
 def snapshot():

@@ -1,0 +1,89 @@
+"""Who may do what in the admin: the two roles, and which regions a user may edit.
+
+Roles are groups, kept in step with this module after every migrate (see apps.py), so
+that a fresh database and the test database have them too.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+ADMINISTRATORS = "Administratörer"
+REGIONAL_EDITORS = "Regionredaktörer"
+REGIONAL_READERS = "Regionläsare"
+
+# The content of a region: an editor changes only their own region's.
+REGIONAL_CONTENT = [
+    "projects.project",
+    "projects.goal",
+    "projects.partnership",
+    "projects.contact",
+    "regions.actionplan",
+    "regions.priority",
+    "regions.regionfigure",
+]
+# Shared by every region: an editor reads them and may add a source or an organisation
+# to cite or name, but changing one would change other regions' pages.
+SHARED = [
+    "regions.source",
+    "regions.county",
+    "projects.programme",
+    "projects.theme",
+    "projects.organisation",
+    "projects.definition",
+]
+EDITOR_MAY_ADD = ["regions.source", "projects.organisation"]
+
+ROLES = {
+    ADMINISTRATORS: None,  # every permission of the portal's apps
+    REGIONAL_EDITORS: [
+        *(
+            f"{model}:{action}"
+            for model in REGIONAL_CONTENT
+            for action in ("view", "add", "change", "delete")
+        ),
+        "regions.region:view",
+        "regions.region:change",
+        *(f"{model}:view" for model in SHARED),
+        *(f"{model}:add" for model in EDITOR_MAY_ADD),
+    ],
+    REGIONAL_READERS: [
+        *(f"{model}:view" for model in [*REGIONAL_CONTENT, "regions.region", *SHARED]),
+    ],
+}
+
+
+def ensure_roles(**kwargs):
+    """Create or update the role groups with exactly their permissions. Safe to repeat."""
+    # Administrators also manage accounts and lift login lockouts.
+    portal = Permission.objects.filter(
+        content_type__app_label__in=["regions", "projects", "auth", "axes"]
+    )
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if grants is None:
+            permissions = list(portal.exclude(content_type__model__startswith="historical"))
+        else:
+            permissions = [permission_for(grant) for grant in grants]
+        group.permissions.set(permissions)
+
+
+def permission_for(grant):
+    model_label, action = grant.split(":")
+    app_label, model = model_label.split(".")
+    return Permission.objects.get(
+        content_type__app_label=app_label,
+        content_type__model=model,
+        codename=f"{action}_{model}",
+    )
+
+
+def is_administrator(user):
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+
+
+def editable_region_ids(user):
+    """The regions whose content the user may see in the admin; None means all of them."""
+    if not user.is_active or not user.is_staff:
+        return []
+    if is_administrator(user):
+        return None
+    return list(user.edited_regions.values_list("pk", flat=True))
