@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from asf_portal.sitemaps import SITEMAPS
+from projects import views as project_views
 from regions import views as region_views
 
 admin.site.site_header = "ASF-portalen: administration"
@@ -23,5 +26,10 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/privacy.html"),
         name="privacy",
     ),
+    path("statistik/", region_views.statistics, name="statistics"),
+    path("jamfor/", region_views.compare, name="compare"),
+    path("data/", project_views.open_data, name="data"),
+    path("api/", include("projects.api_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

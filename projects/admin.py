@@ -17,12 +17,13 @@ from regions.admin_base import RegionScopedAdmin, VersionedInline
 class GoalInline(VersionedInline, admin.StackedInline):
     model = Goal
     extra = 0
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "report_source"]
     fields = [
         ("kind", "position"),
         "text",
-        ("target_value", "target_unit", "outcome_value"),
+        ("target_value", "target_unit"),
         "source",
+        ("status", "outcome_value", "reported_on", "report_source"),
     ]
 
 
@@ -99,11 +100,19 @@ class ProjectAdmin(RegionScopedAdmin):
 @admin.register(Goal)
 class GoalAdmin(RegionScopedAdmin):
     region_lookup = "project__region"
-    list_display = ["text", "project", "kind", "target_value", "target_unit", "outcome_value"]
-    list_filter = ["kind", "project__region"]
+    list_display = [
+        "text",
+        "project",
+        "kind",
+        "target_value",
+        "target_unit",
+        "status",
+        "outcome_value",
+    ]
+    list_filter = ["kind", "status", "project__region"]
     list_select_related = ["project"]
     search_fields = ["text", "target_unit", "project__title"]
-    autocomplete_fields = ["project", "source"]
+    autocomplete_fields = ["project", "source", "report_source"]
 
 
 @admin.register(Contact)

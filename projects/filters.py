@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from asf_portal.querystrings import without_empty_values
 from projects.models import Programme, Project, Theme
 from regions.models import Region
 
@@ -80,10 +81,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if data is not None:
-            # An empty parameter (?region=&q=) means "no choice", as a blank form field does.
-            data = data.copy()
-            for key in list(data):
-                data.setlist(key, [value for value in data.getlist(key) if value.strip()])
+            data = without_empty_values(data)
         super().__init__(data, queryset=queryset, **kwargs)
         self.years = project_years(self.queryset)
         self.filters["year"].extra["choices"] = self.years
@@ -205,6 +203,14 @@ class ProjectFilter(django_filters.FilterSet):
         return self._without(name).aggregate(
             **{value: Count("pk", filter=condition) for value, condition in conditions.items()}
         )
+
+
+def published_project_filter(params):
+    """The project list's filter over published projects, as every list, export and feed uses it.
+
+    Drafts never appear, whatever the query string says.
+    """
+    return ProjectFilter(params, queryset=Project.objects.published())
 
 
 def year_condition(years):

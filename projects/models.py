@@ -98,7 +98,9 @@ class ProjectQuerySet(models.QuerySet):
         """Everything a project's page shows, in a fixed number of queries."""
         return self.select_related("region__county", "programme", "source").prefetch_related(
             "themes",
-            models.Prefetch("goals", queryset=Goal.objects.select_related("source")),
+            models.Prefetch(
+                "goals", queryset=Goal.objects.select_related("source", "report_source")
+            ),
             models.Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.select_related("organisation", "source"),
@@ -339,6 +341,14 @@ class Goal(Versioned):
         OVERALL = "overall", "Övergripande mål"
         RESULT = "result", "Resultatmål"
 
+    class Status(models.TextChoices):
+        # Nothing published about the goal's follow-up is not the same as "planned".
+        NOT_REPORTED = "not_reported", "Ingen uppföljning publicerad"
+        PLANNED = "planned", "Planerat"
+        ONGOING = "ongoing", "Pågående"
+        ACHIEVED = "achieved", "Uppnått"
+        NOT_ACHIEVED = "not_achieved", "Inte uppnått"
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="goals", verbose_name="projekt"
     )
@@ -357,6 +367,23 @@ class Goal(Versioned):
         null=True,
         blank=True,
         help_text="Rapporterat utfall, i samma enhet som målvärdet.",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.NOT_REPORTED
+    )
+    reported_on = models.DateField(
+        "uppföljning rapporterad",
+        null=True,
+        blank=True,
+        help_text="Dagen då utfallet eller statusen rapporterades.",
+    )
+    report_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="källa för uppföljningen",
     )
     position = models.PositiveSmallIntegerField("ordning", default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
@@ -383,6 +410,17 @@ class Goal(Versioned):
                 condition=Q(outcome_value__isnull=True) | Q(outcome_value__gte=0),
                 name="goal_outcome_not_negative",
                 violation_error_message="Utfallet kan inte vara negativt.",
+            ),
+            models.CheckConstraint(
+                # A reported follow-up says when and where it was reported.
+                condition=(
+                    Q(outcome_value__isnull=True) & Q(status__in=["not_reported", "planned"])
+                )
+                | (Q(reported_on__isnull=False) & Q(report_source__isnull=False)),
+                name="goal_follow_up_has_date_and_source",
+                violation_error_message=(
+                    "Ett rapporterat utfall eller en status behöver datum och källa för rapporten."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | ~Q(target_unit=""),

@@ -1,14 +1,20 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from projects.filters import ProjectFilter
+from projects import exports
+from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
+from projects.filters import published_project_filter
 from projects.models import Project
+from projects.responses import bad_filter_json, bad_filter_text
+from projects.versions import published_versions
+from regions.models import Source
 
 PAGE_SIZE = 20
 
 
 def project_list(request):
-    project_filter = ProjectFilter(request.GET, queryset=Project.objects.published())
+    project_filter = published_project_filter(request.GET)
     page = Paginator(project_filter.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": project_filter,
@@ -22,5 +28,43 @@ def project_list(request):
 
 
 def project_detail(request, slug):
-    project = get_object_or_404(Project.objects.published().with_details(), slug=slug)
-    return render(request, "projects/project_detail.html", {"project": project})
+    projects = Project.objects.visible_to(request.user).with_details()
+    project = get_object_or_404(projects, slug=slug)
+    context = {
+        "project": project,
+        "themes": project.themes.all(),
+        "goals": project.goals.all(),
+        "partnerships": project.partnerships.all(),
+        "contacts": project.contacts.all(),
+        "sources": project.cited_sources(),
+        # The dated permalink a reader cites: this page as it is now.
+        "version": published_versions(project).first(),
+        "is_latest": True,
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+# For each file format: the download, and the 400 that says in it what was wrong.
+EXPORT_FORMATS = {
+    "csv": (exports.csv_download, bad_filter_text),
+    "json": (exports.json_download, bad_filter_json),
+}
+
+
+@require_safe
+def project_export(request, file_format):
+    download, bad_filter = EXPORT_FORMATS[file_format]
+    project_filter = published_project_filter(request.GET)
+    if project_filter.errors:
+        return bad_filter(project_filter)
+    return download(project_filter.qs, request)
+
+
+def open_data(request):
+    context = {
+        "project_fields": exports.PROJECT_FIELDS,
+        "project_api_only_fields": PROJECT_API_ONLY_FIELDS,
+        "region_fields": REGION_FIELDS,
+        "sources": Source.objects.all(),
+    }
+    return render(request, "pages/data.html", context)

@@ -1,8 +1,11 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from projects.models import Contact, Definition, Programme, Project
-from regions.models import County, Priority, Region, RegionFigure
+from asf_portal.querystrings import without_empty_values
+from projects.models import Contact, Definition, Goal, Programme, Project
+from regions.charts import bar_chart
+from regions.forms import CompareForm
+from regions.models import County, Priority, Region, RegionFigure, project_and_goal_counts
 from regions.tile_map import map_context
 
 RECENT_PROJECTS = 5
@@ -35,20 +38,64 @@ def region_list(request):
     return render(request, "regions/region_list.html", context)
 
 
-def region_detail(request, slug):
-    regions = Region.objects.select_related(
-        "county", "source", "description_source", "action_plan__source"
-    ).prefetch_related(
-        Prefetch("action_plan__priorities", queryset=Priority.objects.select_related("source")),
-        Prefetch("figures", queryset=RegionFigure.objects.select_related("source")),
-        Prefetch("contacts", queryset=Contact.objects.select_related("source")),
-        Prefetch(
-            "projects",
-            queryset=Project.objects.published()
-            .for_listing()
-            .select_related("source")
-            .order_by("period_start", "title"),
-        ),
+def region_details():
+    """Regions with everything their page shows, and their goal follow-up counted, in a
+    fixed number of queries."""
+    return (
+        Region.objects.select_related(
+            "county", "source", "description_source", "action_plan__source"
+        )
+        .prefetch_related(
+            Prefetch("action_plan__priorities", queryset=Priority.objects.select_related("source")),
+            Prefetch("figures", queryset=RegionFigure.objects.select_related("source")),
+            Prefetch("contacts", queryset=Contact.objects.select_related("source")),
+            Prefetch(
+                "projects",
+                queryset=Project.objects.published()
+                .for_listing()
+                .select_related("source")
+                .order_by("period_start", "title"),
+            ),
+        )
+        .annotate(**project_and_goal_counts())
     )
-    region = get_object_or_404(regions, slug=slug)
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(region_details(), slug=slug)
     return render(request, "regions/region_detail.html", {"region": region})
+
+
+def statistics(request):
+    regions = list(Region.objects.with_goal_statistics())
+    programmes = list(Programme.objects.annotate(**project_and_goal_counts()).order_by("name"))
+    context = {
+        "regions": regions,
+        "programmes": programmes,
+        "project_chart": bar_chart(
+            "Publicerade projekt per region", [(r.short_name, r.project_count) for r in regions]
+        ),
+        "goal_chart": bar_chart("Mål per region", [(r.short_name, r.goal_count) for r in regions]),
+        "programme_chart": bar_chart(
+            "Publicerade projekt per finansiär/program",
+            [(p.name, p.project_count) for p in programmes],
+        ),
+        "goal_statuses": Goal.Status.choices,
+    }
+    return render(request, "regions/statistics.html", context)
+
+
+def compare(request):
+    data = without_empty_values(request.GET)
+    form = CompareForm(data if data.getlist("region") else None)
+    regions = []
+    if form.is_valid():
+        regions = list(
+            region_details()
+            .filter(slug__in=[region.slug for region in form.cleaned_data["region"]])
+            .order_by("short_name")
+        )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "regions/compare.html", {"form": form, "regions": regions}, status=status
+    )

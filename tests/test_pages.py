@@ -7,7 +7,14 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import escape
 from django.views import defaults
+
+from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
+from projects.exports import PROJECT_FIELDS
+from regions.models import Source
+from tests.conftest import make_source
+from tests.html import assert_page_basics, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +119,21 @@ PAGES = [
             "Kakor och besöksstatistik",
             "Dina rättigheter",
             "Så begär du rättelse eller borttagning",
+        ],
+    ),
+    (
+        "data",
+        "Öppna data",
+        [
+            "Ladda ner allt",
+            "Ladda ner ett urval",
+            "CSV-filen",
+            "JSON-filen",
+            "Projektens fält",
+            "API",
+            "Prenumerera på ändringar",
+            "Källor",
+            "Villkor för återanvändning",
         ],
     ),
 ]
@@ -279,3 +301,56 @@ def test_every_page_links_to_the_accessibility_statement_in_its_footer(client):
     for page in pages:
         assert "/tillganglighet/" in page.hrefs("footer")
         assert "/personuppgifter/" in page.hrefs("footer")
+
+
+def test_data_page_offers_the_whole_data_set(client):
+    response, page = get_page(client, reverse("data"))
+    assert_page_basics(parse(response))
+    assert {"/projekt/export.csv", "/projekt/export.json", "/api/regioner/"} <= page.hrefs("main")
+    assert {"/api/projekt/", "/projekt/flode/"} <= page.hrefs("main")
+
+
+def test_data_page_documents_every_field(client):
+    response, _ = get_page(client, reverse("data"))
+    html = response.content.decode()
+    for field in PROJECT_FIELDS:
+        assert f"<td>{escape(field.column)}</td>" in html
+        assert f"<td><code>{field.key}</code></td>" in html
+        assert escape(field.description) in html
+    for field in [*REGION_FIELDS, *PROJECT_API_ONLY_FIELDS]:
+        assert f"<code>{field.key}</code>" in html
+        assert escape(field.description) in html
+
+
+def test_data_page_explains_the_csv_choices(client):
+    html = get_page(client, reverse("data"))[0].content.decode()
+    for choice in [
+        "UTF-8 med byte-order mark (BOM)",
+        "skiljs med semikolon, eftersom svenskt Excel använder komma som decimaltecken",
+        "decimalkomma (2,5)",
+        "CRLF",
+        "asf-projekt-ÅÅÅÅ-MM-DD.csv",
+    ]:
+        assert choice in html, choice
+
+
+def test_data_page_lists_the_sources_from_the_database_and_the_terms(client):
+    make_source(title="En ny källa", publisher="Ny utgivare")
+    html = get_page(client, reverse("data"))[0].content.decode()
+    for source in Source.objects.all():
+        assert f"<cite>{escape(source.title)}</cite>, {escape(source.publisher)}" in html
+    for term in [
+        "Texterna är citerade ur de publicerade texter som anges som källor, från Tillväxtverket, "
+        "Region Jönköpings län och Region Östergötland",
+        "Statistiska centralbyrån (SCB)",
+        "får återanvändas om du anger både ASF-portalen och den ursprungliga källan",
+        "För originaltexterna gäller utgivarnas egna villkor",
+    ]:
+        assert term in html, term
+    assert "licens" not in html.lower()  # the portal names no licence it has not been given
+
+
+def test_about_page_and_project_list_link_to_the_data_page(client):
+    assert reverse("data") == "/data/"
+    assert "/data/" in get_page(client, reverse("about"))[1].hrefs("main")
+    assert "/data/" in get_page(client, reverse("projects:list"))[1].hrefs("main")

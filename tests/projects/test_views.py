@@ -19,6 +19,7 @@ def listed_slugs(response):
         if attrs.get("href", "").startswith("/projekt/")
         and attrs["href"].count("/") == 3
         and "?" not in attrs["href"]
+        and attrs["href"] != reverse("projects:feed")
     ]
 
 
@@ -146,7 +147,7 @@ def test_project_without_description_says_so_plainly(client):
     text = " ".join(page.texts("main"))
     assert "Ingen beskrivning av projektet har publicerats" in text
     assert "rubriken är portalens beskrivning" in text
-    assert page.texts("h2") == ["Källor"]  # no empty headings
+    assert page.texts("h2") == ["Källor", "Citera sidan"]  # no empty headings
 
 
 def test_project_contact_and_partners(client):

@@ -836,6 +836,9 @@ class Command(BaseCommand):
                 target_value=None if target is None else str(target),
                 target_unit=unit,
                 outcome_value=None,
+                status="not_reported",  # no source reports on any goal's follow-up
+                reported_on=None,
+                report_source=None,
                 position=position,
                 source=source_pk[key],
             )

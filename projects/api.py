@@ -1,0 +1,163 @@
+"""The read-only JSON API: regions, and projects filtered exactly as /projekt/ filters them."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from projects.exports import CONTACTS, PROJECT_FIELDS, Field, record, source_fields
+from projects.filters import published_project_filter
+from projects.models import Project
+from projects.responses import bad_filter_json, json_errors, json_response
+from regions.models import Region
+
+PAGE_SIZE = 50
+
+
+def action_plan_record(region):
+    plan = getattr(region, "action_plan", None)  # a region may have none
+    if plan is None:
+        return None
+    return {
+        "year": plan.year,
+        "summary": plan.summary,
+        "priorities": [priority.text for priority in plan.priorities.all()],
+    }
+
+
+def figure_record(figure):
+    return {
+        "value": figure.value,
+        "unit": figure.unit,
+        "approximate": figure.is_approximate,
+        "statement": figure.statement,
+    }
+
+
+def api_url_field(view_name, what):
+    return Field(
+        "api_url",
+        "Adress i API:t",
+        f"{what} i API:t.",
+        lambda obj: reverse(view_name, args=[obj.slug]),
+        is_path=True,
+    )
+
+
+REGION_FIELDS = [
+    Field("slug", "Region-id", "Regionens id i adresserna, t.ex. kronoberg.", lambda r: r.slug),
+    Field("name", "Officiellt namn", "T.ex. Region Kronoberg.", lambda r: r.name),
+    Field(
+        "short_name",
+        "Kortnamn",
+        "Portalens korta namn för visning och sortering, t.ex. Kronoberg.",
+        lambda r: r.short_name,
+    ),
+    Field("county", "Län", "Länet som regionen hör till.", lambda r: r.county.name),
+    Field(
+        "county_code",
+        "Länskod",
+        "Länets kod enligt SCB: två siffror, t.ex. 07.",
+        lambda r: r.county.code,
+    ),
+    Field(
+        "funded_2017_2018",
+        "Finansierad 2017–2018",
+        "Sant när Tillväxtverket beviljade regionen finansiering för projekt 2017–2018.",
+        lambda r: r.funded_2017_2018,
+    ),
+    Field(
+        "action_plan",
+        "Handlingsplan",
+        "Handlingsplanen från förstudien: år (year), sammanfattning (summary, tom om ingen "
+        "har publicerats) och prioriteringar i planens ordning (priorities). null om "
+        "regionen inte har någon.",
+        action_plan_record,
+    ),
+    Field(
+        "figures",
+        "Siffror",
+        "Siffror som källorna ger om regionen: värde (value), enhet (unit), om källan anger "
+        "värdet som ungefärligt (approximate) och meningen som siffran står i (statement).",
+        lambda r: [figure_record(figure) for figure in r.figures.all()],
+    ),
+    CONTACTS,
+    *source_fields("regionen"),
+    Field(
+        "url",
+        "Permanent adress",
+        "Regionens sida på ASF-portalen.",
+        Region.get_absolute_url,
+        is_path=True,
+    ),
+    api_url_field("api:region_detail", "Regionen"),
+    Field(
+        "projects_api_url",
+        "Regionens projekt i API:t",
+        "Regionens publicerade projekt i API:t, filtrerade med region=.",
+        lambda r: f"{reverse('api:project_list')}?region={r.slug}",
+        is_path=True,
+    ),
+]
+
+# A project in the API: the export's fields and these.
+PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
+PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
+
+
+def regions_with_details():
+    """Every region with all the API shows of it, in a fixed number of queries."""
+    return Region.objects.select_related("county", "source", "action_plan").prefetch_related(
+        "action_plan__priorities", "figures", "contacts"
+    )
+
+
+@require_safe
+def region_list(request):
+    regions = [record(region, REGION_FIELDS, request) for region in regions_with_details()]
+    return json_response({"count": len(regions), "results": regions})
+
+
+@require_safe
+def region_detail(request, slug):
+    region = regions_with_details().filter(slug=slug).first()
+    if region is None:
+        return json_errors([f"Det finns ingen region med id {slug}."], status=404)
+    return json_response(record(region, REGION_FIELDS, request))
+
+
+def page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@require_safe
+def project_list(request):
+    project_filter = published_project_filter(request.GET)
+    if project_filter.errors:
+        return bad_filter_json(project_filter)
+    paginator = Paginator(project_filter.qs.with_details(), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return json_errors(["Sidnumret (page) ska vara ett heltal, t.ex. page=2."], status=400)
+    except EmptyPage:
+        return json_errors([f"Sidan finns inte. Sista sidan är {paginator.num_pages}."], 404)
+    return json_response(
+        {
+            "count": paginator.count,
+            "next": page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [record(project, PROJECT_API_FIELDS, request) for project in page],
+        }
+    )
+
+
+@require_safe
+def project_detail(request, slug):
+    project = Project.objects.published().with_details().filter(slug=slug).first()
+    if project is None:
+        return json_errors([f"Det finns inget publicerat projekt med id {slug}."], status=404)
+    return json_response(record(project, PROJECT_API_FIELDS, request))

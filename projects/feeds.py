@@ -1,0 +1,84 @@
+"""An Atom feed of new and changed projects for any filtered view of /projekt/."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import get_text_list
+
+from projects.filters import published_project_filter
+from projects.responses import bad_filter_text
+from projects.templatetags.portal import paragraphs
+
+FEED_SIZE = 50
+NO_DESCRIPTION = "Ingen beskrivning har publicerats."
+
+
+def filter_query(project_filter):
+    """The filters as a query string, without the list's page number."""
+    query = project_filter.data.copy()
+    query.pop("page", None)
+    return f"?{query.urlencode()}" if query else ""
+
+
+def describe(project_filter):
+    """The filters in words: "Projekt i Kronoberg och Östergötland om samverkan"."""
+    chosen = project_filter.form.cleaned_data
+    labels = dict(project_filter.STATUS_CHOICES)
+    parts = ["Projekt"]
+    if chosen.get("region"):
+        parts.append("i " + get_text_list([r.short_name for r in chosen["region"]], "och"))
+    if chosen.get("theme"):
+        parts.append("om " + get_text_list([t.name for t in chosen["theme"]], "eller"))
+    if chosen.get("programme"):
+        names = [p.name for p in chosen["programme"]]
+        parts.append("finansierade genom " + get_text_list(names, "eller"))
+    if chosen.get("year"):
+        parts.append("under " + get_text_list(chosen["year"], "eller"))
+    if chosen.get("status"):
+        statuses = [labels[status].lower() for status in chosen["status"]]
+        parts.append("som är " + get_text_list(statuses, "eller"))
+    if chosen.get("q"):
+        parts.append(f"som matchar ”{chosen['q']}”")
+    return " ".join(parts)
+
+
+class ProjectFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "ASF-portalen"
+    subtitle = (
+        "Nya och ändrade projekt för arbetsintegrerande sociala företag, senast ändrade först."
+    )
+
+    def __call__(self, request, *args, **kwargs):
+        project_filter = published_project_filter(request.GET)
+        if project_filter.errors:
+            return bad_filter_text(project_filter)
+        return super().__call__(request, project_filter=project_filter)
+
+    def get_object(self, request, project_filter):
+        return project_filter
+
+    def title(self, project_filter):
+        return f"{describe(project_filter)} – ASF-portalen"
+
+    def link(self, project_filter):
+        return reverse("projects:list") + filter_query(project_filter)
+
+    def feed_url(self, project_filter):
+        return reverse("projects:feed") + filter_query(project_filter)
+
+    def items(self, project_filter):
+        return project_filter.qs.for_listing().recently_changed()[:FEED_SIZE]
+
+    def item_description(self, project):
+        # Atom's summary is HTML; the lead is plain text, escaped into paragraphs.
+        return paragraphs(project.lead) or NO_DESCRIPTION
+
+    def item_pubdate(self, project):
+        return project.created_at
+
+    def item_updateddate(self, project):
+        return project.updated_at
+
+    def item_categories(self, project):
+        return [project.region.short_name, *(theme.name for theme in project.themes.all())]

@@ -1,0 +1,87 @@
+"""Citable history: every published version of a project has its own dated permalink.
+
+A version is a saved state of the project while it was published; the goals, partners and
+contacts shown with it are those that existed at that moment. Drafts and the names of
+editors are never shown.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from projects.models import Contact, Goal, Partnership, Project
+
+# What readers see change between versions; the rest is bookkeeping.
+PUBLIC_FIELDS = [
+    "title",
+    "lead",
+    "purpose",
+    "target_group",
+    "background",
+    "activities",
+    "expected_effects",
+    "results",
+    "implementation",
+    "period_start",
+    "period_end",
+    "region",
+    "programme",
+    "source",
+]
+
+
+def published_versions(project):
+    """The project's published versions, newest first."""
+    return project.history.filter(status=Project.Status.PUBLISHED).order_by("-history_date")
+
+
+def changes_between(newer, older):
+    """The names of the public fields that differ between two versions."""
+    if older is None:
+        return []
+    delta = newer.diff_against(older, included_fields=PUBLIC_FIELDS)
+    return [str(Project._meta.get_field(change.field).verbose_name) for change in delta.changes]
+
+
+def project_versions(request, slug):
+    project = get_object_or_404(Project.objects.published(), slug=slug)
+    versions = list(published_versions(project))
+    entries = [
+        {"record": newer, "changes": changes_between(newer, older)}
+        for newer, older in zip(versions, [*versions[1:], None], strict=True)
+    ]
+    return render(
+        request, "projects/project_versions.html", {"project": project, "entries": entries}
+    )
+
+
+def project_version(request, slug, version_id):
+    current = get_object_or_404(Project.objects.published(), slug=slug)
+    record = published_versions(current).filter(history_id=version_id).first()
+    if record is None:
+        raise Http404("Versionen finns inte.")
+    as_of = record.history_date
+    project = record.instance
+    goals = Goal.history.as_of(as_of).filter(project_id=project.pk).select_related("source")
+    context = {
+        "project": project,
+        "version": record,
+        "is_latest": published_versions(current).first() == record,
+        "themes": [row.theme for row in record.themes.select_related("theme")],
+        "goals": sorted(goals, key=lambda goal: (goal.position, goal.pk)),
+        "partnerships": Partnership.history.as_of(as_of)
+        .filter(project_id=project.pk)
+        .select_related("organisation", "source"),
+        "contacts": Contact.history.as_of(as_of).filter(project_id=project.pk),
+    }
+    context["sources"] = list(
+        dict.fromkeys(
+            record.source
+            for record in [
+                project,
+                *context["goals"],
+                *context["partnerships"],
+                *context["contacts"],
+            ]
+        )
+    )
+    return render(request, "projects/project_detail.html", context)

@@ -1,0 +1,416 @@
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.exports import goal_line
+from projects.models import Contact, Goal, Project
+from regions.models import Region
+from tests.conftest import make_project
+from tests.html import parse
+from tests.projects.test_views import add_rich_data, listed_slugs
+
+pytestmark = pytest.mark.django_db
+
+CSV_URL = "/projekt/export.csv"
+JSON_URL = "/projekt/export.json"
+
+# What journalists' scripts and spreadsheets rely on: changing these breaks them.
+CSV_COLUMNS = [
+    "Titel",
+    "Redaktionell titel",
+    "Region",
+    "Regionens officiella namn",
+    "Län",
+    "Länskod",
+    "Period",
+    "Periodens start",
+    "Periodens slut",
+    "Periodens precision",
+    "Program",
+    "Finansiär",
+    "Teman",
+    "Ingress",
+    "Syfte",
+    "Målgrupp",
+    "Bakgrund",
+    "Aktiviteter",
+    "Förväntade effekter",
+    "Resultat",
+    "Genomförande och uppföljning",
+    "Mål",
+    "Samverkanspartner",
+    "Kontaktpersoner",
+    "Källans utgivare",
+    "Källans titel",
+    "Källan hämtad år",
+    "Källans webbadress",
+    "Senast ändrad",
+    "Permanent adress",
+    "Projekt-id",
+    "Region-id",
+]
+JSON_KEYS = [
+    "title",
+    "title_is_editorial",
+    "region",
+    "region_name",
+    "county",
+    "county_code",
+    "period",
+    "period_start",
+    "period_end",
+    "period_precision",
+    "programme",
+    "funder",
+    "themes",
+    "lead",
+    "purpose",
+    "target_group",
+    "background",
+    "activities",
+    "expected_effects",
+    "results",
+    "implementation",
+    "goals",
+    "partners",
+    "contacts",
+    "source_publisher",
+    "source_title",
+    "source_retrieved_year",
+    "source_url",
+    "updated_at",
+    "url",
+    "slug",
+    "region_slug",
+]
+GOAL_KEYS = [
+    "kind",
+    "text",
+    "target_value",
+    "target_unit",
+    "outcome_value",
+    "status",
+    "reported_on",
+    "report_source",
+]
+CONTACT_KEYS = ["name", "role", "organisation", "phone"]
+
+TWO_REGIONS = "?region=kronoberg&region=ostergotland"
+IN_TWO_REGIONS = {"kronoberg-2017-2018", "ostergotland-2017-2018", "ostgotamodellen", "messe"}
+
+
+def streamed(response):
+    assert response.status_code == 200
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(response):
+    """The CSV as Excel with Swedish settings reads it: the header row, then a dict a row."""
+    body = streamed(response)
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body[3:].decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def csv_records(client, url):
+    return csv_rows(client.get(url))[1]
+
+
+def json_records(client, url):
+    return json.loads(streamed(client.get(url)))
+
+
+def today_filename(extension):
+    return f'attachment; filename="asf-projekt-{timezone.localdate():%Y-%m-%d}.{extension}"'
+
+
+def test_csv_opens_in_swedish_excel(client):
+    response = client.get(CSV_URL)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == today_filename("csv")
+    body = streamed(response)
+    assert body.startswith("\ufeffTitel;Redaktionell titel;Region;".encode())
+    header, rest = body.split(b"\r\n", 1)
+    assert header.count(b";") == len(CSV_COLUMNS) - 1
+    # Every line ends in CRLF; a bare \n only occurs inside a quoted multi-line cell.
+    assert body.endswith(b"\r\n")
+    assert b"\r\n" in rest
+
+
+def test_csv_columns_and_json_keys_stay_the_same(client):
+    assert len(CSV_COLUMNS) == len(set(CSV_COLUMNS)) == len(JSON_KEYS) == len(set(JSON_KEYS))
+    header, _ = csv_rows(client.get(CSV_URL))
+    assert header == CSV_COLUMNS
+    for record in json_records(client, JSON_URL):
+        assert list(record) == JSON_KEYS
+
+
+def test_json_is_utf8_with_a_dated_filename(client):
+    response = client.get(JSON_URL)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == today_filename("json")
+    body = streamed(response)
+    assert "Jönköpings län".encode() in body  # å ä ö as they are, not \u00f6
+    assert b"\\u00f6" not in body
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+def test_exports_list_every_published_project_in_the_lists_order(client, url):
+    records = csv_records(client, url) if url == CSV_URL else json_records(client, url)
+    key = "Projekt-id" if url == CSV_URL else "slug"
+    in_title_order = Project.objects.published().order_by("title", "pk")
+    assert [record[key] for record in records] == [p.slug for p in in_title_order]
+    assert len(records) == 14
+
+
+def test_csv_row_holds_what_the_project_page_shows(client):
+    (row,) = csv_records(client, CSV_URL + "?region=jonkopings-lan")
+    assert row["Titel"] == "Starkare ASF i Jönköpings län"
+    assert row["Redaktionell titel"] == "nej"
+    assert row["Region"] == "Jönköpings län"
+    assert row["Regionens officiella namn"] == "Region Jönköpings län"
+    assert row["Län"] == "Jönköpings län"
+    assert row["Länskod"] == "06"
+    assert row["Period"] == "2017–2018"
+    assert (row["Periodens start"], row["Periodens slut"]) == ("2017-01-01", "2018-12-31")
+    assert row["Periodens precision"] == "år"
+    assert row["Program"] == "Regionala projekt för ökad sysselsättning i ASF 2017–2018"
+    assert row["Finansiär"] == "Tillväxtverket"
+    assert row["Teman"] == (
+        "affärsutveckling | kompetensutveckling | samverkan | upphandling med social hänsyn"
+    )
+    assert row["Syfte"].startswith("Projektets syfte är att skapa hållbara strukturer")
+    goals = row["Mål"].split("\n")
+    assert len(goals) == Goal.objects.filter(project__slug="starkare-asf-i-jonkopings-lan").count()
+    assert goals[0].startswith("Övergripande mål: Projektets övergripande mål är")
+    assert "Resultatmål: Tre nya avtal mellan ASF" in row["Mål"]
+    assert "Målvärde: 10 nya affärsrelationer." in row["Mål"]
+    assert (
+        row["Samverkanspartner"]
+        .split("\n")[1]
+        .startswith("SofiJ: Samverkan mellan ASF bygger vidare")
+    )
+    assert row["Källans utgivare"] == "Region Jönköpings län (Utveckling i Jönköpings län)"
+    assert row["Källans titel"] == "Starkare ASF i Jönköpings län"
+    assert row["Källan hämtad år"] == "2026"
+    assert row["Permanent adress"] == "http://testserver/projekt/starkare-asf-i-jonkopings-lan/"
+
+
+def test_numbers_have_a_decimal_comma_only_where_they_have_decimals(client):
+    project = make_project(title="Decimalprojektet")
+    for target in [Decimal("2.5"), Decimal("1200.00")]:
+        Goal.objects.create(
+            project=project,
+            kind=Goal.Kind.RESULT,
+            text="Fler anställda.",
+            target_value=target,
+            target_unit="årsarbeten",
+            source=project.source,
+        )
+    url = f"?region={project.region.slug}"
+    (row,) = csv_records(client, CSV_URL + url)
+    assert row["Mål"] == (
+        "Resultatmål: Fler anställda. Målvärde: 2,5 årsarbeten.\n"
+        "Resultatmål: Fler anställda. Målvärde: 1200 årsarbeten."
+    )
+    (record,) = json_records(client, JSON_URL + url)
+    assert record["goals"][0] == {
+        "kind": "result",
+        "text": "Fler anställda.",
+        "target_value": 2.5,
+        "target_unit": "årsarbeten",
+        "outcome_value": None,
+        "status": "not_reported",
+        "reported_on": None,
+        "report_source": None,
+    }
+    assert record["goals"][1]["target_value"] == 1200
+
+
+def test_a_goals_outcome_is_written_after_its_target():
+    goal = {
+        "kind": "overall",
+        "text": "Fler jobb.",
+        "target_value": Decimal("10.00"),
+        "target_unit": "jobb",
+        "outcome_value": Decimal("7.50"),
+        "status": "not_reported",
+        "reported_on": None,
+        "report_source": None,
+    }
+    assert goal_line(goal) == "Övergripande mål: Fler jobb. Målvärde: 10 jobb. Utfall: 7,5."
+    assert goal_line({**goal, "target_value": None}) == "Övergripande mål: Fler jobb. Utfall: 7,5."
+    reported = {
+        **goal,
+        "status": "achieved",
+        "reported_on": date(2019, 2, 1),
+        "report_source": "Slutrapport",
+    }
+    assert goal_line(reported).endswith(
+        "Utfall: 7,5. Status: uppnått, rapporterad 2019-02-01 (Slutrapport)."
+    )
+
+
+def test_contacts_and_partners_one_a_line(client):
+    project = make_project()
+    for name, phone in [("Anna Ek", "010-123 45 67"), ("Bo Ask", "")]:
+        Contact.objects.create(
+            name=name,
+            role="Projektledare",
+            organisation="Region Test",
+            phone=phone,
+            project=project,
+            source=project.source,
+        )
+    url = f"?region={project.region.slug}"
+    (row,) = csv_records(client, CSV_URL + url)
+    assert row["Kontaktpersoner"] == (
+        "Anna Ek, Projektledare, Region Test, tel. 010-123 45 67\n"
+        "Bo Ask, Projektledare, Region Test"
+    )
+    (record,) = json_records(client, JSON_URL + url)
+    assert [list(contact) for contact in record["contacts"]] == [CONTACT_KEYS] * 2
+    assert record["contacts"][0]["phone"] == "010-123 45 67"
+
+
+def test_json_record_has_the_same_values_as_the_csv_row(client):
+    (row,) = csv_records(client, CSV_URL + "?region=kronoberg")
+    (record,) = json_records(client, JSON_URL + "?region=kronoberg")
+    assert record["title_is_editorial"] is True and row["Redaktionell titel"] == "ja"
+    assert record["county_code"] == row["Länskod"] == "07"
+    assert record["period_start"] == "2017-01-01" and record["period_precision"] == "year"
+    assert record["themes"] == ["affärsutveckling", "samverkan"]
+    assert [list(goal) for goal in record["goals"]] == [GOAL_KEYS]
+    assert record["goals"][0]["target_value"] == 3
+    assert record["partners"] == [
+        {"organisation": "Coompanion", "role": row["Samverkanspartner"].split(": ", 1)[1]}
+    ]
+    assert record["url"] == row["Permanent adress"]
+    assert record["source_retrieved_year"] == 2026
+    updated = timezone.localtime(Project.objects.get(slug="kronoberg-2017-2018").updated_at)
+    assert record["updated_at"] == updated.isoformat()
+    assert row["Senast ändrad"] == f"{updated:%Y-%m-%d %H:%M}"
+
+
+def test_a_cell_excel_would_run_as_a_formula_is_quoted_as_text(client):
+    project = make_project(lead='=HYPERLINK("http://example.com")', purpose="- en punkt")
+    url = f"?region={project.region.slug}"
+    (row,) = csv_records(client, CSV_URL + url)
+    assert row["Ingress"] == '\'=HYPERLINK("http://example.com")'
+    assert row["Syfte"] == "'- en punkt"
+    (record,) = json_records(client, JSON_URL + url)
+    assert record["lead"] == project.lead  # JSON keeps the text as it is
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        (TWO_REGIONS, IN_TWO_REGIONS),
+        ("?theme=upphandling-med-social-hansyn", {"starkare-asf-i-jonkopings-lan"}),
+        ("?q=säljbolag", {"ostergotland-2017-2018", "vastra-gotaland-2017-2018"}),
+        ("?programme=eruf&programme=interreg-ivc", {"ostgotamodellen", "messe"}),
+        ("?year=2017&status=avslutade&region=skane", {"skane-2017-2018"}),
+    ],
+)
+def test_exports_take_the_lists_filters(client, query, expected):
+    assert set(listed_slugs(client.get("/projekt/" + query))) == expected
+    assert {row["Projekt-id"] for row in csv_records(client, CSV_URL + query)} == expected
+    assert {record["slug"] for record in json_records(client, JSON_URL + query)} == expected
+
+
+def test_exports_are_never_paged(client):
+    region = Region.objects.get(slug="skane")
+    for number in range(25):
+        make_project(region=region, title=f"Skåneprojekt {number:02}")
+    query = "?region=skane&page=2"
+    assert len(listed_slugs(client.get("/projekt/" + query))) == 6
+    assert len(csv_records(client, CSV_URL + query)) == 26
+    assert len(json_records(client, JSON_URL + query)) == 26
+
+
+def test_exports_keep_the_lists_sort_order(client):
+    query = TWO_REGIONS + "&sort=region"
+    slugs = [row["Projekt-id"] for row in csv_records(client, CSV_URL + query)]
+    assert slugs == [
+        "kronoberg-2017-2018",
+        "ostergotland-2017-2018",
+        "messe",
+        "ostgotamodellen",
+    ]
+    assert [record["slug"] for record in json_records(client, JSON_URL + query)] == slugs
+
+
+def test_drafts_never_appear_in_the_exports(client):
+    kronoberg = Region.objects.get(slug="kronoberg")
+    draft = make_project(region=kronoberg, status=Project.Status.DRAFT, title="Hemligt utkast")
+    for query in ["", "?region=kronoberg", "?q=hemligt"]:
+        assert draft.slug not in {row["Projekt-id"] for row in csv_records(client, CSV_URL + query)}
+        assert draft.slug not in {r["slug"] for r in json_records(client, JSON_URL + query)}
+    assert b"Hemligt utkast" not in streamed(client.get(CSV_URL))
+
+
+MALFORMED = [
+    ({"region": "finns-inte"}, "Region"),
+    ({"year": "tjugohundra"}, "År"),
+    ({"status": "kanske"}, "Status"),
+    ({"theme": "okänt"}, "Tema"),
+    ({"sort": "storlek"}, "Sortera efter"),
+    ({"q": "x" * 500}, "Sök i projekten"),
+    ({"q": "upp\x00handling"}, "Sök i projekten"),
+]
+
+
+@pytest.mark.parametrize("query, label", MALFORMED)
+def test_a_malformed_filter_gives_a_swedish_400_not_a_file(client, query, label):
+    response = client.get(CSV_URL, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in response
+    text = response.content.decode()
+    assert text.startswith("Filtren i adressen kunde inte användas:")
+    assert f"- {label}: " in text
+
+    response = client.get(JSON_URL, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    errors = json.loads(response.content)["fel"]
+    assert any(error.startswith(f"{label}: ") for error in errors)
+    assert any(word in " ".join(errors) for word in ["Välj", "högst", "Null", "tecken"])
+
+
+def export_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        streamed(client.get(url))
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, CSV_URL + "?q=samverkan&region=kronoberg"])
+def test_export_queries_do_not_grow_with_projects_and_goals(client, url):
+    export_queries(client, url)
+    before = export_queries(client, url)
+    kronoberg = Region.objects.get(slug="kronoberg")
+    for number in range(60):
+        project = make_project(region=kronoberg, lead="samverkan")
+        add_rich_data(project, number)
+    assert len(csv_records(client, CSV_URL + "?region=kronoberg")) == 61
+    assert export_queries(client, url) == before
+
+
+def test_list_page_links_its_own_selection_for_download(client):
+    page = parse(client.get("/projekt/" + TWO_REGIONS + "&page=1"))
+    links = page.links()
+    assert CSV_URL + TWO_REGIONS in links
+    assert JSON_URL + TWO_REGIONS in links
+    assert reverse("data") in links
+    unfiltered = parse(client.get("/projekt/")).links()
+    assert CSV_URL in unfiltered and JSON_URL in unfiltered
