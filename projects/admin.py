@@ -77,21 +77,7 @@ class ProjectAdmin(RegionScopedAdmin):
             },
         ),
         ("Period", {"fields": [("period_start", "period_end", "period_precision")]}),
-        (
-            "Beskrivning",
-            {
-                "fields": [
-                    "lead",
-                    "purpose",
-                    "target_group",
-                    "background",
-                    "activities",
-                    "expected_effects",
-                    "results",
-                    "implementation",
-                ]
-            },
-        ),
+        ("Beskrivning", {"fields": Project.DESCRIPTION_FIELDS}),
         ("Teman", {"fields": ["themes"]}),
         ("Ändringar", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -42,6 +42,10 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        # A programme's page is the project list filtered to it.
+        return f"{reverse('projects:list')}?programme={self.slug}"
+
 
 class Theme(models.Model):
     """A term of the portal's small controlled vocabulary for filtering projects."""

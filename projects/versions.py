@@ -13,14 +13,7 @@ from projects.models import Contact, Goal, Partnership, Project
 # What readers see change between versions; the rest is bookkeeping.
 PUBLIC_FIELDS = [
     "title",
-    "lead",
-    "purpose",
-    "target_group",
-    "background",
-    "activities",
-    "expected_effects",
-    "results",
-    "implementation",
+    *Project.DESCRIPTION_FIELDS,
     "period_start",
     "period_end",
     "region",

@@ -6,6 +6,22 @@ from django.core.management import call_command
 from projects.models import Programme, Project
 from regions.models import County, Region, Source
 
+# The twelve regions' permanent slugs (a public contract), in Swedish order of short names.
+REGION_SLUGS_IN_SWEDISH_ORDER = [
+    "dalarna",
+    "gavleborg",
+    "jamtland-harjedalen",
+    "jonkopings-lan",
+    "kalmar-lan",
+    "kronoberg",
+    "norrbotten",
+    "skane",
+    "vasterbotten",
+    "vastra-gotaland",
+    "orebro-lan",
+    "ostergotland",
+]
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):

@@ -5,25 +5,10 @@ from django.urls import reverse
 
 from projects.models import Contact, Project
 from regions.models import Region, RegionFigure
-from tests.conftest import make_project
+from tests.conftest import REGION_SLUGS_IN_SWEDISH_ORDER, make_project
 from tests.html import assert_page_basics, parse
 
 pytestmark = pytest.mark.django_db
-
-SWEDISH_ORDER = [
-    "dalarna",
-    "gavleborg",
-    "jamtland-harjedalen",
-    "jonkopings-lan",
-    "kalmar-lan",
-    "kronoberg",
-    "norrbotten",
-    "skane",
-    "vasterbotten",
-    "vastra-gotaland",
-    "orebro-lan",
-    "ostergotland",
-]
 
 
 def region_links(html):
@@ -37,7 +22,7 @@ def test_home_lists_the_twelve_regions_in_swedish_order(client):
     assert_page_basics(page)
     html = response.content.decode()
     section = html.split('id="regioner-rubrik"')[1].split("</section>")[0]
-    assert region_links(section) == SWEDISH_ORDER
+    assert region_links(section) == REGION_SLUGS_IN_SWEDISH_ORDER
 
 
 def test_home_explains_asf_and_the_programme_from_the_sources(client):
@@ -66,7 +51,7 @@ def test_region_list_has_the_map_and_every_region(client):
     svg = html.split("<svg")[1].split("</svg>")[0]
     assert len(re.findall(r"<a ", svg)) == 12
     listing = html.split('id="lista-rubrik"')[1]
-    assert region_links(listing) == SWEDISH_ORDER
+    assert region_links(listing) == REGION_SLUGS_IN_SWEDISH_ORDER
     assert "länskod 07" in listing
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from projects.models import Project
+
 OUTPUT = settings.FIXTURE_DIRS[0] / "portal.json"
 RETRIEVED_YEAR = 2026  # the sources' README: "The texts were retrieved in 2026"
 # When these records were entered; fixed so that loading the fixture twice changes nothing.
@@ -463,16 +465,7 @@ class Command(BaseCommand):
                 "created_at": ENTERED_AT,
                 "updated_at": ENTERED_AT,
             }
-            for name in (
-                "lead",
-                "purpose",
-                "target_group",
-                "background",
-                "activities",
-                "expected_effects",
-                "results",
-                "implementation",
-            ):
+            for name in Project.DESCRIPTION_FIELDS:
                 fields[name] = texts.get(name, "")
             return out.add("projects.project", **fields)
 
