@@ -17,10 +17,6 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-CLUSTER_DIR = BASE_DIR / ".postgres"
-DATA_DIR = CLUSTER_DIR / "data"
-SOCKET_DIR = CLUSTER_DIR / "run"
-LOG_FILE = CLUSTER_DIR / "server.log"
 DEBIAN_SERVER_ROOT = Path("/usr/lib/postgresql")
 SUPERUSER = "postgres"
 DATABASE_NAME = "asf_portal"
@@ -35,17 +31,6 @@ MISSING_BINARIES = (
 
 class LocalDatabaseError(Exception):
     pass
-
-
-def database_settings():
-    """The Django DATABASES entry that reaches this cluster."""
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
-        "USER": SUPERUSER,
-        "HOST": str(SOCKET_DIR),
-        "PORT": str(PORT),
-    }
 
 
 def find_bindir():
@@ -78,102 +63,133 @@ def _run(command, **kwargs):
     return subprocess.run(_as_owner(command), check=False, text=True, capture_output=True, **kwargs)
 
 
-def _prepare_directories():
-    CLUSTER_DIR.mkdir(exist_ok=True)
-    SOCKET_DIR.mkdir(exist_ok=True)
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam(ROOT_RUNS_AS)
-        except KeyError as error:
-            raise LocalDatabaseError(
-                f"Running as root needs the '{ROOT_RUNS_AS}' system user to own the cluster; "
-                "install PostgreSQL's server package, which creates it."
-            ) from error
-        for path in (CLUSTER_DIR, SOCKET_DIR):
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-        if _run(["test", "-w", str(CLUSTER_DIR)]).returncode != 0:
-            raise LocalDatabaseError(
-                f"The '{ROOT_RUNS_AS}' user cannot reach {CLUSTER_DIR}: clone the project "
-                "where every user may enter its folders (for example under /tmp or /srv)."
+class Cluster:
+    """A PostgreSQL cluster in a folder of its own: data in data/, the socket in run/."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.data_dir = self.root / "data"
+        self.socket_dir = self.root / "run"
+        self.log_file = self.root / "server.log"
+
+    def database_settings(self, name=DATABASE_NAME):
+        """The Django DATABASES entry that reaches a database of this cluster."""
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": SUPERUSER,
+            "HOST": str(self.socket_dir),
+            "PORT": str(PORT),
+        }
+
+    def url(self, name=DATABASE_NAME):
+        host = str(self.socket_dir).replace("/", "%2F")
+        return f"postgres://{SUPERUSER}@{host}/{name}"
+
+    def start(self, database=DATABASE_NAME):
+        bindir = find_bindir()
+        self._prepare_directories()
+        if not (self.data_dir / "PG_VERSION").exists():
+            self._initdb(bindir)
+        if not self.is_running(bindir):
+            result = _run(
+                [
+                    str(bindir / "pg_ctl"),
+                    "start",
+                    "--wait",
+                    "--pgdata",
+                    str(self.data_dir),
+                    "--log",
+                    str(self.log_file),
+                ]
             )
+            if result.returncode != 0:
+                log = (
+                    self.log_file.read_text(errors="replace")[-2000:]
+                    if self.log_file.exists()
+                    else ""
+                )
+                raise LocalDatabaseError(f"pg_ctl start failed:\n{result.stderr}\n{log}")
+        if database:
+            self.create_database(database)
 
+    def stop(self):
+        bindir = find_bindir()
+        if (self.data_dir / "PG_VERSION").exists() and self.is_running(bindir):
+            pg_ctl = str(bindir / "pg_ctl")
+            _run([pg_ctl, "stop", "--wait", "--mode", "fast", "--pgdata", str(self.data_dir)])
 
-def _initdb(bindir):
-    result = _run(
-        [
-            str(bindir / "initdb"),
-            "--pgdata",
-            str(DATA_DIR),
-            "--username",
-            SUPERUSER,
-            "--auth",
-            "trust",
-            "--encoding",
-            "UTF8",
-            "--locale",
-            "C.UTF-8",
-            "--no-instructions",
-        ]
-    )
-    if result.returncode != 0:
-        raise LocalDatabaseError(f"initdb failed:\n{result.stdout}{result.stderr}")
-    with (DATA_DIR / "postgresql.conf").open("a") as conf:
-        conf.write(
-            "\n# ASF-portalen: a private cluster, reachable only through its socket.\n"
-            "listen_addresses = ''\n"
-            f"unix_socket_directories = '{SOCKET_DIR}'\n"
-            f"port = {PORT}\n"
+    def is_running(self, bindir=None):
+        bindir = bindir or find_bindir()
+        status = _run([str(bindir / "pg_ctl"), "status", "--pgdata", str(self.data_dir)])
+        return status.returncode == 0
+
+    def create_database(self, name):
+        import psycopg2  # imported late: `stop` and error messages must work without it
+
+        connection = psycopg2.connect(
+            dbname="postgres", user=SUPERUSER, host=str(self.socket_dir), port=PORT
         )
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
 
+    def _prepare_directories(self):
+        self.root.mkdir(exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam(ROOT_RUNS_AS)
+            except KeyError as error:
+                raise LocalDatabaseError(
+                    f"Running as root needs the '{ROOT_RUNS_AS}' system user to own the "
+                    "cluster; install PostgreSQL's server package, which creates it."
+                ) from error
+            for path in (self.root, self.socket_dir):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+            if _run(["test", "-w", str(self.root)]).returncode != 0:
+                raise LocalDatabaseError(
+                    f"The '{ROOT_RUNS_AS}' user cannot reach {self.root}: clone the project "
+                    "where every user may enter its folders (for example under /tmp or /srv)."
+                )
 
-def is_running(bindir=None):
-    bindir = bindir or find_bindir()
-    return _run([str(bindir / "pg_ctl"), "status", "--pgdata", str(DATA_DIR)]).returncode == 0
-
-
-def start():
-    bindir = find_bindir()
-    _prepare_directories()
-    if not (DATA_DIR / "PG_VERSION").exists():
-        _initdb(bindir)
-    if not is_running(bindir):
+    def _initdb(self, bindir):
         result = _run(
             [
-                str(bindir / "pg_ctl"),
-                "start",
-                "--wait",
+                str(bindir / "initdb"),
                 "--pgdata",
-                str(DATA_DIR),
-                "--log",
-                str(LOG_FILE),
+                str(self.data_dir),
+                "--username",
+                SUPERUSER,
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
+                "--no-instructions",
             ]
         )
         if result.returncode != 0:
-            log = LOG_FILE.read_text(errors="replace")[-2000:] if LOG_FILE.exists() else ""
-            raise LocalDatabaseError(f"pg_ctl start failed:\n{result.stderr}\n{log}")
-    _create_database()
+            raise LocalDatabaseError(f"initdb failed:\n{result.stdout}{result.stderr}")
+        with (self.data_dir / "postgresql.conf").open("a") as conf:
+            conf.write(
+                "\n# ASF-portalen: a private cluster, reachable only through its socket.\n"
+                "listen_addresses = ''\n"
+                f"unix_socket_directories = '{self.socket_dir}'\n"
+                f"port = {PORT}\n"
+            )
 
 
-def stop():
-    bindir = find_bindir()
-    if (DATA_DIR / "PG_VERSION").exists() and is_running(bindir):
-        pg_ctl = str(bindir / "pg_ctl")
-        _run([pg_ctl, "stop", "--wait", "--mode", "fast", "--pgdata", str(DATA_DIR)])
+PROJECT_CLUSTER = Cluster(BASE_DIR / ".postgres")
+SOCKET_DIR = PROJECT_CLUSTER.socket_dir
 
 
-def _create_database():
-    import psycopg2  # imported late: `stop` and error messages must work without it
-
-    settings = database_settings()
-    connection = psycopg2.connect(
-        dbname="postgres", user=SUPERUSER, host=settings["HOST"], port=settings["PORT"]
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    connection.close()
+def database_settings():
+    return PROJECT_CLUSTER.database_settings()
 
 
 def main(argv):
@@ -183,10 +199,13 @@ def main(argv):
         return 0
     try:
         if command == "start":
-            start()
-            print(f"PostgreSQL is up: database '{DATABASE_NAME}' on socket {SOCKET_DIR}")
+            PROJECT_CLUSTER.start()
+            print(
+                f"PostgreSQL is up: database '{DATABASE_NAME}' on socket "
+                f"{PROJECT_CLUSTER.socket_dir}"
+            )
         elif command == "stop":
-            stop()
+            PROJECT_CLUSTER.stop()
         else:
             print(f"usage: python -m asf_portal.localdb [start|stop], not {command!r}")
             return 2

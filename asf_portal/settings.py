@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from asf_portal import localdb
 
@@ -15,14 +17,24 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-# Core
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret")
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if host.strip()
-]
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Core. In production (DJANGO_ENV=production) every setting comes from the environment and
+# the portal refuses to start without a real secret key and the hosts it answers for.
+PRODUCTION = os.environ.get("DJANGO_ENV") == "production"
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+DEBUG = env_bool("DJANGO_DEBUG", default=False) and not PRODUCTION
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
+if PRODUCTION:
+    if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts the portal serves.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,13 +50,18 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "regions",
     "projects",
 ]
 
 MIDDLEWARE = [
+    "asf_portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "asf_portal.middleware.PrimaryForEditsMiddleware",
+    "asf_portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,8 +97,37 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    DATABASES = {"default": localdb.database_settings()}
+    DATABASES = {"default": {**localdb.database_settings(), "CONN_HEALTH_CHECKS": True}}
+# A database that is down must not hang a request: fail fast and answer 503.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+# An optional read replica: reads go there, writes (and everything in the admin) to the
+# primary. See asf_portal/routers.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "connect_timeout": 3,
+    }
+    DATABASE_ROUTERS = ["asf_portal.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: shared through Redis when REDIS_URL is set (several app servers), else per process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "asf",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages carry ETags, answer 304 and are kept in the cache until the data changes.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
+# How long browsers and CDNs may keep a public page before asking again (with its ETag).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 
 # Swedish collation for names: Å, Ä and Ö after Z. PostgreSQL ships it with ICU.
 SWEDISH_COLLATION = "sv-SE-x-icu"
@@ -104,6 +150,39 @@ AXES_VERBOSE = True
 # Sessions end after half an hour without a request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Security headers and cookies. Behind a TLS-terminating load balancer in production.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Everything a page needs comes from the portal itself; no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,9 +221,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One JSON object a line, for log collectors; see asf_portal/logs.py.
+    "formatters": {"json": {"()": "asf_portal.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "asf_portal.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Requests are logged once, by asf_portal.requests; the server's own lines repeat them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         # django-axes logs every login attempt, failed or not.
         "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes.apps": {"level": "WARNING"},  # not its start-up banner on every command

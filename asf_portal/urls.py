@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from asf_portal import views as portal_views
 from asf_portal.sitemaps import SITEMAPS
 from projects import views as project_views
 from regions import views as region_views
@@ -31,5 +32,8 @@ urlpatterns = [
     path("data/", project_views.open_data, name="data"),
     path("api/", include("projects.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "asf_portal.views.server_error"

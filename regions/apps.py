@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class RegionsConfig(AppConfig):
@@ -7,7 +7,28 @@ class RegionsConfig(AppConfig):
     verbose_name = "Regioner"
 
     def ready(self):
+        from regions.models import DataVersion
         from regions.roles import ensure_roles
 
         # After the projects app's own permissions exist, which is after its migrations.
         post_migrate.connect(ensure_roles, sender=self.apps.get_app_config("projects"))
+        # Any change to the portal's content makes every cached public page stale.
+        for model in content_models(self.apps):
+            for signal in (post_save, post_delete):
+                signal.connect(DataVersion.touch, sender=model, dispatch_uid=f"version-{model}")
+            for field in model._meta.local_many_to_many:
+                if field.name != "editors":  # who edits a region is not public
+                    m2m_changed.connect(
+                        DataVersion.touch,
+                        sender=field.remote_field.through,
+                        dispatch_uid=f"version-{model}-{field.name}",
+                    )
+
+
+def content_models(apps):
+    return [
+        model
+        for label in ("regions", "projects")
+        for model in apps.get_app_config(label).get_models()
+        if model.__name__ != "DataVersion" and not model.__name__.startswith("Historical")
+    ]

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 SWEDISH = settings.SWEDISH_COLLATION
@@ -296,3 +297,29 @@ class RegionFigure(Versioned):
 
     def __str__(self):
         return f"{self.region}: {self.value.normalize():f} {self.unit}"
+
+
+class DataVersion(models.Model):
+    """When the portal's data last changed: one row, touched on every save and delete of its
+    content, so public pages can carry an ETag and be cached until the data changes."""
+
+    changed_at = models.DateTimeField("senast ändrad")
+
+    class Meta:
+        verbose_name = "dataversion"
+        verbose_name_plural = "dataversion"
+
+    def __str__(self):
+        return self.changed_at.isoformat()
+
+    @classmethod
+    def current(cls):
+        """When the data last changed (now, the first time anyone asks)."""
+        changed_at = cls.objects.values_list("changed_at", flat=True).first()
+        return changed_at or cls.touch()
+
+    @classmethod
+    def touch(cls, **kwargs):
+        now = timezone.now()
+        cls.objects.update_or_create(pk=1, defaults={"changed_at": now})
+        return now

@@ -34,11 +34,38 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests see each view do its work; the page cache has tests of its own
+    (tests/test_production.py), which switch it on."""
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE = False
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # The hashed-name storage needs `collectstatic` first; tests render templates without it.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """A second, real PostgreSQL database as the read replica, for the router's tests.
+
+    Only tests that ask for it (databases=["default", "replica"]) create it, and the router
+    is switched on only inside them.
+    """
+    from django.db import connections
+
+    default = connections.settings["default"]
+    connections.settings["replica"] = {
+        **default,
+        "NAME": f"{default['NAME']}_replica",
+        "TEST": {**default["TEST"], "NAME": f"test_{default['NAME']}_replica"},
     }
 
 

@@ -23,13 +23,11 @@ PORTAL_APPS = ["regions", "projects"]
 
 
 def portal_models():
-    """The portal's own models, not the history tables that django-simple-history adds."""
-    return [
-        model
-        for app in PORTAL_APPS
-        for model in apps.get_app_config(app).get_models()
-        if not model._meta.model_name.startswith("historical")
-    ]
+    """The portal's content models: not the history tables django-simple-history adds, nor
+    the bookkeeping of when the data last changed."""
+    from regions.apps import content_models
+
+    return content_models(apps)
 
 
 def snapshot():

@@ -1,0 +1,187 @@
+"""Production settings, security headers, health check, 503s, request logs and HTTP caching."""
+
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.test import RequestFactory, override_settings
+from django.utils.http import parse_http_date
+
+from asf_portal.views import server_error
+from projects.models import Project
+from tests.admin_forms import make_editor
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "asf.example.se",
+}
+
+
+def manage(*args, env=None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "development-only-not-secret"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "kort"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(missing, message):
+    result = manage("check", env={**PRODUCTION_ENV, **missing})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_settings_are_strict():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+    )
+    result = manage("shell", "-c", script, env={**PRODUCTION_ENV, "DJANGO_DEBUG": "true"})
+    assert result.stdout.split()[-6:] == ["False", "True", "True", "True", "31536000", "True"]
+
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+@pytest.mark.parametrize("path", ["/", "/projekt/?q=samverkan", "/admin/login/", "/healthz"])
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)
+def test_security_headers_on_public_and_admin_pages(client, path):
+    response = client.get(path, secure=True)
+    for header, value in SECURITY_HEADERS.items():
+        assert response[header] == value, header
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_admin_cookies_are_httponly_and_same_site(client):
+    make_editor("kerstin", "kronoberg")
+    client.get("/admin/login/")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "kerstin", "password": "ett-långt-lösenord-1"},
+    )
+    assert response.status_code == 302
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["httponly"] and session["samesite"] == "Lax"
+    csrf = client.cookies[settings.CSRF_COOKIE_NAME]
+    assert csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"] and "ETag" not in response
+
+
+def test_a_lost_database_gives_a_swedish_503_not_a_500():
+    request = RequestFactory().get("/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "Portalen är tillfälligt otillgänglig" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
+
+
+def test_one_structured_log_line_per_request_without_the_query(client, caplog):
+    caplog.set_level(logging.INFO, logger="asf_portal.requests")
+    client.get("/projekt/?q=hemlig+sökning", HTTP_X_REQUEST_ID="abc123")
+    (record,) = [r for r in caplog.records if r.name == "asf_portal.requests"]
+    assert (record.method, record.path, record.status, record.request_id) == (
+        "GET",
+        "/projekt/",
+        200,
+        "abc123",
+    )
+    assert record.duration_ms >= 0
+    from asf_portal.logs import JsonFormatter
+
+    line = json.loads(JsonFormatter().format(record))
+    assert line["path"] == "/projekt/" and "hemlig" not in json.dumps(line)
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+
+
+def test_public_pages_answer_304_until_the_data_changes(
+    client, django_assert_num_queries, page_cache
+):
+    first = client.get("/projekt/?region=kronoberg")
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in first["Vary"]
+    with django_assert_num_queries(1):  # when the data last changed, nothing more
+        again = client.get("/projekt/?region=kronoberg", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag
+    with django_assert_num_queries(1):  # the page itself from the shared cache
+        cached = client.get("/projekt/?region=kronoberg")
+    assert cached.content == first.content and cached["ETag"] == etag
+
+    project = Project.objects.get(slug="kronoberg-2017-2018")
+    project.lead = "Ny ingress."
+    project.save()
+    changed = client.get("/projekt/?region=kronoberg", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Ny ingress." in changed.content.decode()
+    assert parse_http_date(changed["Last-Modified"]) >= parse_http_date(modified)
+
+
+def test_a_deleted_goal_also_changes_the_etag(client, page_cache):
+    etag = client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"]
+    Project.objects.get(slug="starkare-asf-i-jonkopings-lan").goals.first().delete()
+    assert client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"] != etag
+
+
+def test_editors_are_never_served_cached_pages(client, page_cache):
+    client.force_login(make_editor("karl", "kronoberg"))
+    response = client.get("/projekt/")
+    assert "ETag" not in response and "public" not in response.get("Cache-Control", "")
+
+
+def test_errors_and_drafts_are_not_cached(client, page_cache):
+    assert "ETag" not in client.get("/projekt/finns-inte/")
+    assert "ETag" not in client.get("/projekt/?region=atlantis")
