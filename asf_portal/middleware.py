@@ -89,7 +89,7 @@ class PublicPageCacheMiddleware:
 
     def is_public(self, request):
         return (
-            settings.PUBLIC_PAGE_CACHE
+            settings.CACHE_UNTIL_DATA_CHANGES
             and request.method in ("GET", "HEAD")
             and not request.path.startswith(self.EXCLUDED_PREFIXES)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES

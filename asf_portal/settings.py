@@ -124,8 +124,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Public pages carry ETags, answer 304 and are kept in the cache until the data changes.
-PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
+# Public pages carry ETags, answer 304 and are kept in the cache until the data changes, and
+# so are costly figures such as facet counts and statistics (asf_portal/caching.py).
+CACHE_UNTIL_DATA_CHANGES = env_bool("CACHE_UNTIL_DATA_CHANGES", default=True)
 # How long browsers and CDNs may keep a public page before asking again (with its ETag).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 

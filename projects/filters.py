@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.models import Programme, Project, Theme
 from regions.models import Region
@@ -18,10 +19,12 @@ Checkboxes = forms.CheckboxSelectMultiple
 
 def project_years(queryset):
     """Every year some project of the queryset runs in, for the year filter's choices."""
-    bounds = queryset.aggregate(first=Min("period_start__year"), last=Max("period_end__year"))
+    # Plain min and max of the dates, which the period index answers without a scan.
+    bounds = queryset.aggregate(first=Min("period_start"), last=Max("period_end"))
     if bounds["first"] is None or bounds["last"] is None:
         return []
-    return [(str(year), str(year)) for year in range(bounds["first"], bounds["last"] + 1)]
+    years = range(bounds["first"].year, bounds["last"].year + 1)
+    return [(str(year), str(year)) for year in years]
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -141,11 +144,26 @@ class ProjectFilter(django_filters.FilterSet):
             for message in messages
         ]
 
+    def selection(self):
+        """The filters chosen, in a stable order: what the list and its counts depend on."""
+        chosen = [name for name in self.filters if name != "sort" and self.data.getlist(name)]
+        return [(name, sorted(self.data.getlist(name))) for name in sorted(chosen)]
+
+    def count(self):
+        """How many projects the filters give; counted once per change of the data."""
+        return until_data_changes("project-count", self.selection(), self.qs.count)
+
     def facets(self):
         """For each filter, its choices and how many projects each would give.
 
         A choice's count applies every other filter, so it says what ticking it would show.
+        Counting is the costly part of the list, so it is kept until the data changes.
         """
+        # Today's date too: which projects are "pågående" depends on it.
+        key = [timezone.localdate(), *self.selection()]
+        return until_data_changes("project-facets", key, self._facets)
+
+    def _facets(self):
         counts = {
             "region": self._count_by("region", "region__slug"),
             "theme": self._count_by("theme", "themes__slug"),

@@ -258,6 +258,10 @@ class Project(Versioned):
             GinIndex(fields=["search_vector"], name="project_search_gin"),
             models.Index(fields=["status", "region"], name="project_status_region"),
             models.Index(fields=["period_start", "period_end"], name="project_period"),
+            models.Index(fields=["period_end"], name="project_period_end"),
+            # The list's default order, and "recently changed" for the start page and feeds.
+            models.Index(fields=["status", "title"], name="project_status_title"),
+            models.Index(fields=["status", "-updated_at"], name="project_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(

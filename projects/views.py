@@ -13,9 +13,22 @@ from regions.models import Source
 PAGE_SIZE = 20
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, so paging never counts the list again."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
 def project_list(request):
     project_filter = published_project_filter(request.GET)
-    page = Paginator(project_filter.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(project_filter.qs.for_listing(), PAGE_SIZE, project_filter.count())
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": project_filter,
         "facets": project_filter.facets(),

@@ -207,15 +207,13 @@ class Region(Versioned):
     def get_absolute_url(self):
         return reverse("regions:detail", args=[self.slug])
 
-    def cited_sources(self):
-        """The sources of everything the region's page shows, once each, in order of use.
-
-        Reads what the view prefetched, so it costs no queries of its own.
-        """
+    def cited_sources(self, projects):
+        """The sources of everything the region's page shows (with these of its projects),
+        once each, in order of use. Reads what the view prefetched: no queries of its own."""
         records = [self]
         if hasattr(self, "action_plan"):
             records += [self.action_plan, *self.action_plan.priorities.all()]
-        records += [*self.figures.all(), *self.contacts.all(), *self.projects.all()]
+        records += [*self.figures.all(), *self.contacts.all(), *projects]
         sources = [record.source for record in records]
         if self.description_source:
             sources.insert(0, self.description_source)

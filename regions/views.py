@@ -1,6 +1,7 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.models import Contact, Definition, Goal, Programme, Project
 from regions.charts import bar_chart
@@ -9,6 +10,7 @@ from regions.models import County, Priority, Region, RegionFigure, project_and_g
 from regions.tile_map import map_context
 
 RECENT_PROJECTS = 5
+PROJECTS_ON_REGION_PAGE = 20
 
 
 def home(request):
@@ -49,26 +51,39 @@ def region_details():
             Prefetch("action_plan__priorities", queryset=Priority.objects.select_related("source")),
             Prefetch("figures", queryset=RegionFigure.objects.select_related("source")),
             Prefetch("contacts", queryset=Contact.objects.select_related("source")),
-            Prefetch(
-                "projects",
-                queryset=Project.objects.published()
-                .for_listing()
-                .select_related("source")
-                .order_by("period_start", "title"),
-            ),
         )
         .annotate(**project_and_goal_counts())
     )
 
 
+def newest_projects(region):
+    """A region may hold thousands of projects: its pages show the newest, and link to all."""
+    return list(
+        Project.objects.published()
+        .for_region(region)
+        .for_listing()
+        .select_related("source")
+        .order_by(F("period_start").desc(nulls_last=True), "title")[:PROJECTS_ON_REGION_PAGE]
+    )
+
+
 def region_detail(request, slug):
     region = get_object_or_404(region_details(), slug=slug)
-    return render(request, "regions/region_detail.html", {"region": region})
+    projects = newest_projects(region)
+    context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
+    return render(request, "regions/region_detail.html", context)
 
 
 def statistics(request):
-    regions = list(Region.objects.with_goal_statistics())
-    programmes = list(Programme.objects.annotate(**project_and_goal_counts()).order_by("name"))
+    # Counting every project and goal is costly at scale: kept until the data changes.
+    regions = until_data_changes(
+        "statistics-regions", [], lambda: list(Region.objects.with_goal_statistics())
+    )
+    programmes = until_data_changes(
+        "statistics-programmes",
+        [],
+        lambda: list(Programme.objects.annotate(**project_and_goal_counts()).order_by("name")),
+    )
     context = {
         "regions": regions,
         "programmes": programmes,
@@ -95,6 +110,8 @@ def compare(request):
             .filter(slug__in=[region.slug for region in form.cleaned_data["region"]])
             .order_by("short_name")
         )
+        for region in regions:  # a handful of regions, chosen by the reader
+            region.newest_projects = newest_projects(region)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request, "regions/compare.html", {"form": form, "regions": regions}, status=status

@@ -39,7 +39,7 @@ def _no_page_cache(settings):
     (tests/test_production.py), which switch it on."""
     from django.core.cache import cache
 
-    settings.PUBLIC_PAGE_CACHE = False
+    settings.CACHE_UNTIL_DATA_CHANGES = False
     cache.clear()
 
 

@@ -144,7 +144,7 @@ def test_one_structured_log_line_per_request_without_the_query(client, caplog):
 
 @pytest.fixture
 def page_cache(settings):
-    settings.PUBLIC_PAGE_CACHE = True
+    settings.CACHE_UNTIL_DATA_CHANGES = True
 
 
 def test_public_pages_answer_304_until_the_data_changes(

@@ -111,3 +111,15 @@ def test_region_page_queries_do_not_grow_with_its_data(client, django_assert_max
     with django_assert_max_num_queries(len(before)):
         response = client.get(region.get_absolute_url())
     assert response.content.decode().count("Person ") == 5
+
+
+def test_a_region_with_many_projects_shows_the_newest_and_links_to_all(client):
+    region = Region.objects.get(slug="skane")
+    for number in range(25):
+        make_project(
+            region=region, title=f"Skåneprojekt {number:02}", period_start=f"{2000 + number}-01-01"
+        )
+    html = client.get(region.get_absolute_url()).content.decode()
+    assert "Visar de 20 senaste av 26 projekt." in html
+    assert "Skåneprojekt 24" in html and "Skåneprojekt 04" not in html
+    assert "/projekt/?region=skane" in html
