@@ -54,8 +54,9 @@ def test_nothing_is_cut_off_at_200_percent_zoom(portal, browser, name, path):
 def test_the_overflow_check_catches_a_too_wide_element(portal, page):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(portal.url + "/om/")
+    # Through the CSSOM: the Content-Security-Policy refuses inline style attributes.
     page.evaluate(
-        "document.querySelector('main').insertAdjacentHTML('beforeend',"
-        " '<p style=\"width: 900px\">bred</p>')"
+        "() => { const p = document.createElement('p'); p.textContent = 'bred';"
+        " p.style.width = '900px'; document.querySelector('main').append(p); }"
     )
     assert any("ends at" in problem for problem in page.evaluate(OVERFLOW))
