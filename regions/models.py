@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -103,31 +102,6 @@ class County(models.Model):
 class RegionQuerySet(models.QuerySet):
     def funded(self):
         return self.filter(funded_2017_2018=True)
-
-    def with_goal_statistics(self):
-        return self.annotate(**project_and_goal_counts()).order_by("short_name")
-
-
-def project_and_goal_counts():
-    """Counts of published projects and their goals, for anything with `projects`.
-
-    Goals are counted through the join once each; projects need distinct.
-    """
-    published = Q(projects__status="published")
-    goals = Q(projects__goals__isnull=False) & published
-
-    def goal_count(condition=None):
-        return Count("projects__goals", filter=goals & condition if condition else goals)
-
-    return {
-        "project_count": Count("projects", filter=published, distinct=True),
-        "goal_count": goal_count(),
-        "overall_goal_count": goal_count(Q(projects__goals__kind="overall")),
-        "result_goal_count": goal_count(Q(projects__goals__kind="result")),
-        "quantified_goal_count": goal_count(Q(projects__goals__target_value__isnull=False)),
-        "reported_goal_count": goal_count(~Q(projects__goals__status="not_reported")),
-        "achieved_goal_count": goal_count(Q(projects__goals__status="achieved")),
-    }
 
 
 class Region(Versioned):

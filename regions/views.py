@@ -1,12 +1,13 @@
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.models import Contact, Definition, Goal, Programme, Project
+from projects.statistics import GoalStatistics, goal_statistics
 from regions.charts import bar_chart
 from regions.forms import CompareForm
-from regions.models import County, Priority, Region, RegionFigure, project_and_goal_counts
+from regions.models import County, Priority, Region, RegionFigure
 from regions.tile_map import map_context
 
 RECENT_PROJECTS = 5
@@ -29,30 +30,19 @@ def home(request):
 
 def region_list(request):
     counties = County.objects.prefetch_related("regions")
-    regions = (
-        Region.objects.select_related("county")
-        .annotate(
-            project_count=Count("projects", filter=Q(projects__status=Project.Status.PUBLISHED))
-        )
-        .order_by("short_name")  # Meta.ordering does not apply to GROUP BY queries
-    )
+    regions = with_statistics(list(Region.objects.select_related("county")))
     context = {"regions": regions, **map_context(counties)}
     return render(request, "regions/region_list.html", context)
 
 
 def region_details():
-    """Regions with everything their page shows, and their goal follow-up counted, in a
-    fixed number of queries."""
-    return (
-        Region.objects.select_related(
-            "county", "source", "description_source", "action_plan__source"
-        )
-        .prefetch_related(
-            Prefetch("action_plan__priorities", queryset=Priority.objects.select_related("source")),
-            Prefetch("figures", queryset=RegionFigure.objects.select_related("source")),
-            Prefetch("contacts", queryset=Contact.objects.select_related("source")),
-        )
-        .annotate(**project_and_goal_counts())
+    """Regions with everything their page shows, in a fixed number of queries."""
+    return Region.objects.select_related(
+        "county", "source", "description_source", "action_plan__source"
+    ).prefetch_related(
+        Prefetch("action_plan__priorities", queryset=Priority.objects.select_related("source")),
+        Prefetch("figures", queryset=RegionFigure.objects.select_related("source")),
+        Prefetch("contacts", queryset=Contact.objects.select_related("source")),
     )
 
 
@@ -67,33 +57,46 @@ def newest_projects(region):
     )
 
 
+def with_statistics(regions):
+    """The regions, each with its projects and goals counted (until the data changes)."""
+    ids = sorted(region.pk for region in regions)
+    statistics = until_data_changes(
+        "region-statistics", ids, lambda: goal_statistics("region", region__in=ids)
+    )
+    for region in regions:
+        region.stats = statistics.get(region.pk, GoalStatistics())
+    return regions
+
+
 def region_detail(request, slug):
     region = get_object_or_404(region_details(), slug=slug)
+    with_statistics([region])
     projects = newest_projects(region)
     context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
     return render(request, "regions/region_detail.html", context)
 
 
 def statistics(request):
-    # Counting every project and goal is costly at scale: kept until the data changes.
-    regions = until_data_changes(
-        "statistics-regions", [], lambda: list(Region.objects.with_goal_statistics())
+    regions = with_statistics(list(Region.objects.all()))
+    programmes = list(Programme.objects.all())
+    by_programme = until_data_changes(
+        "programme-statistics", [], lambda: goal_statistics("programme")
     )
-    programmes = until_data_changes(
-        "statistics-programmes",
-        [],
-        lambda: list(Programme.objects.annotate(**project_and_goal_counts()).order_by("name")),
-    )
+    for programme in programmes:
+        programme.stats = by_programme.get(programme.pk, GoalStatistics())
     context = {
         "regions": regions,
         "programmes": programmes,
         "project_chart": bar_chart(
-            "Publicerade projekt per region", [(r.short_name, r.project_count) for r in regions]
+            "Publicerade projekt per region",
+            [(r.short_name, r.stats.project_count) for r in regions],
         ),
-        "goal_chart": bar_chart("Mål per region", [(r.short_name, r.goal_count) for r in regions]),
+        "goal_chart": bar_chart(
+            "Mål per region", [(r.short_name, r.stats.goal_count) for r in regions]
+        ),
         "programme_chart": bar_chart(
             "Publicerade projekt per finansiär/program",
-            [(p.name, p.project_count) for p in programmes],
+            [(p.name, p.stats.project_count) for p in programmes],
         ),
         "goal_statuses": Goal.Status.choices,
     }
@@ -110,6 +113,7 @@ def compare(request):
             .filter(slug__in=[region.slug for region in form.cleaned_data["region"]])
             .order_by("short_name")
         )
+        with_statistics(regions)
         for region in regions:  # a handful of regions, chosen by the reader
             region.newest_projects = newest_projects(region)
     status = 400 if form.is_bound and not form.is_valid() else 200
