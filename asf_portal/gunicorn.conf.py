@@ -8,8 +8,9 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 # keep both busy while one waits for PostgreSQL.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "sync"
-# A request that takes longer than this is stuck; the worker is replaced.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A request that takes longer than this is stuck; the worker is replaced. Long enough for the
+# export of every row, which a sync worker streams without checking in with gunicorn.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 10
 keepalive = 5
 # Recycle workers now and then, so a slow leak never becomes an outage.
