@@ -22,8 +22,11 @@ class GoalStatistics:
     achieved_goal_count: int = 0
 
 
-def goal_statistics(group_by, **filters):
-    """{region or programme id: GoalStatistics}, for published projects matching filters."""
+def goal_statistics(group_by, count_goals=True, **filters):
+    """{region or programme id: GoalStatistics}, for published projects matching filters.
+
+    Without count_goals only the projects are counted, which is all a list of regions needs.
+    """
     projects = (
         Project.objects.published()
         .filter(**filters)
@@ -46,6 +49,8 @@ def goal_statistics(group_by, **filters):
         )
     )
     statistics = {}
+    if not count_goals:
+        goals = []
     for row in projects:
         statistics.setdefault(row[group_by], GoalStatistics()).project_count = row["project_count"]
     for row in goals:

@@ -30,7 +30,7 @@ def home(request):
 
 def region_list(request):
     counties = County.objects.prefetch_related("regions")
-    regions = with_statistics(list(Region.objects.select_related("county")))
+    regions = with_statistics(list(Region.objects.select_related("county")), count_goals=False)
     context = {"regions": regions, **map_context(counties)}
     return render(request, "regions/region_list.html", context)
 
@@ -57,11 +57,13 @@ def newest_projects(region):
     )
 
 
-def with_statistics(regions):
-    """The regions, each with its projects and goals counted (until the data changes)."""
+def with_statistics(regions, count_goals=True):
+    """The regions, each with its projects (and goals) counted, until the data changes."""
     ids = sorted(region.pk for region in regions)
     statistics = until_data_changes(
-        "region-statistics", ids, lambda: goal_statistics("region", region__in=ids)
+        "region-statistics",
+        [count_goals, *ids],
+        lambda: goal_statistics("region", count_goals=count_goals, region__in=ids),
     )
     for region in regions:
         region.stats = statistics.get(region.pk, GoalStatistics())
