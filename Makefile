@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install db migrate data static run test test-browser browser lint check-migrations pytest
+.PHONY: install db migrate data static run serve test test-browser browser lint check-migrations pytest loadtest bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ASF-portalen needs Python 3.11"'
@@ -35,6 +35,51 @@ static: install
 
 run: data static
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) runserver 127.0.0.1:8000
+
+# The portal as production runs it: gunicorn, DEBUG off, settings from the environment only.
+# The secret key comes from DJANGO_SECRET_KEY, or a random one kept in .secret-key (ignored).
+# TLS ends at the load balancer, so on loopback the redirect to https is off unless asked for.
+# `serve`, `loadtest` and `bench` share the key, the environment and the server command.
+SECRET_KEY_FILE := .secret-key
+ENSURE_SECRET_KEY = test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > $(SECRET_KEY_FILE)
+PRODUCTION_ENV = DJANGO_ENV=production \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}"
+GUNICORN = $(VENV)/bin/gunicorn --config asf_portal/gunicorn.conf.py
+serve: data static
+	@$(ENSURE_SECRET_KEY)
+	$(PRODUCTION_ENV) $(GUNICORN) asf_portal.wsgi
+
+# A bounded load on loopback (asf_portal/loadtest.py) against the portal as `serve` runs it,
+# started here in the background with its output in $(LOADTEST_LOG) and stopped afterwards.
+# Fails on any error, and on any line in that log but request lines (status < 500) and
+# gunicorn's own. The table goes to docs/loadtest.md.
+LOADTEST_BIND ?= 127.0.0.1:8000
+LOADTEST_ARGS ?= --duration 20 --concurrency 8
+LOADTEST_LOG := test-artifacts/loadtest.log
+loadtest: data static
+	@$(ENSURE_SECRET_KEY)
+	@mkdir -p $(dir $(LOADTEST_LOG))
+	@$(PY) -m asf_portal.loadtest --base-url http://$(LOADTEST_BIND) --check-port-free
+	@$(PRODUCTION_ENV) BIND=$(LOADTEST_BIND) $(GUNICORN) asf_portal.wsgi >$(LOADTEST_LOG) 2>&1 & \
+	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m asf_portal.loadtest --base-url http://$(LOADTEST_BIND) --wait-for-server 60 \
+	  --markdown docs/loadtest.md $(LOADTEST_ARGS); \
+	status=$$?; kill $$server 2>/dev/null; wait $$server; trap - EXIT INT TERM; \
+	$(PY) -m asf_portal.loadtest --check-log $(LOADTEST_LOG) && exit $$status
+
+# Performance at scale (asf_portal/bench.py): a database of its own, asf_portal_bench (or
+# DATABASE_URL's with _bench added), with the real data and BENCH_PROJECTS synthetic projects
+# (made again only when their number changed, or with BENCH_ARGS=--regenerate); server times
+# in-process and requests per second under gunicorn. The table goes to docs/benchmark.md.
+BENCH_PROJECTS ?= 100000
+BENCH_ARGS ?=
+bench: db static
+	@$(ENSURE_SECRET_KEY)
+	$(PRODUCTION_ENV) $(PY) -m asf_portal.bench --projects $(BENCH_PROJECTS) \
+	  --markdown docs/benchmark.md $(BENCH_ARGS)
 
 # pytest-django builds its own test database next to the portal's, so the
 # data that `make run` serves is never touched.

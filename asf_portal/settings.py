@@ -97,7 +97,14 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    DATABASES = {"default": {**localdb.database_settings(), "CONN_HEALTH_CHECKS": True}}
+    DATABASES = {
+        "default": {
+            **localdb.database_settings(),
+            # Keep connections between requests, checked before reuse.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
 # A database that is down must not hang a request: fail fast and answer 503.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 # An optional read replica: reads go there, writes (and everything in the admin) to the

@@ -291,7 +291,10 @@ class DataVersion(models.Model):
         return changed_at or cls.touch()
 
     @classmethod
-    def touch(cls, **kwargs):
+    def touch(cls, using=None, **kwargs):
+        """Record a change now; as a signal receiver, in the database that changed."""
         now = timezone.now()
-        cls.objects.update_or_create(pk=1, defaults={"changed_at": now})
+        cls.objects.using(using or "default").update_or_create(
+            pk=1, defaults={"changed_at": now}
+        )
         return now
