@@ -294,7 +294,5 @@ class DataVersion(models.Model):
     def touch(cls, using=None, **kwargs):
         """Record a change now; as a signal receiver, in the database that changed."""
         now = timezone.now()
-        cls.objects.using(using or "default").update_or_create(
-            pk=1, defaults={"changed_at": now}
-        )
+        cls.objects.using(using or "default").update_or_create(pk=1, defaults={"changed_at": now})
         return now
