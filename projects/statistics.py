@@ -34,6 +34,11 @@ def goal_statistics(group_by, count_goals=True, **filters):
         .values(group_by)
         .annotate(project_count=Count("pk"))
     )
+    statistics = {}
+    for row in projects:
+        statistics.setdefault(row[group_by], GoalStatistics()).project_count = row["project_count"]
+    if not count_goals:
+        return statistics
     goals = (
         Goal.objects.filter(project__status=Project.Status.PUBLISHED)
         .filter(**{f"project__{name}": value for name, value in filters.items()})
@@ -48,11 +53,6 @@ def goal_statistics(group_by, count_goals=True, **filters):
             achieved_goal_count=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
         )
     )
-    statistics = {}
-    if not count_goals:
-        goals = []
-    for row in projects:
-        statistics.setdefault(row[group_by], GoalStatistics()).project_count = row["project_count"]
     for row in goals:
         counts = statistics.setdefault(row.pop(f"project__{group_by}"), GoalStatistics())
         for name, value in row.items():

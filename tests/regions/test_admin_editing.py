@@ -86,10 +86,8 @@ def test_a_deleted_goal_can_be_found_and_restored(superuser):
     history_url = admin_url(Goal, "history", goal.pk)
     assert history_url in deleted_page
     assert client.get(history_url).status_code == 200
-    last_version = (
-        Goal.history.filter(id=goal.pk, history_type="~").first()
-        or Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
-    )
+    # The newest version before the deletion.
+    last_version = Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
     restore_url = reverse(
         "admin:projects_goal_simple_history", args=[goal.pk, last_version.history_id]
     )
