@@ -49,6 +49,9 @@ class ProjectFilter(django_filters.FilterSet):
         label="Sök i projekten", method="filter_search", max_length=SEARCH_MAX_LENGTH
     )
     region = django_filters.ModelMultipleChoiceFilter(
+        # A project has one region and one programme, and themes match through Exists:
+        # no duplicates to remove, and DISTINCT would drag every column into counts.
+        distinct=False,
         label="Region",
         field_name="region__slug",
         to_field_name="slug",
@@ -56,6 +59,7 @@ class ProjectFilter(django_filters.FilterSet):
         widget=Checkboxes,
     )
     theme = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label="Tema",
         to_field_name="slug",
         queryset=Theme.objects.all(),
@@ -63,6 +67,7 @@ class ProjectFilter(django_filters.FilterSet):
         widget=Checkboxes,
     )
     programme = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         label="Finansiär/program",
         field_name="programme__slug",
         to_field_name="slug",
@@ -205,14 +210,16 @@ class ProjectFilter(django_filters.FilterSet):
 
     def _without(self, name):
         """The list with every valid filter applied but one, unsorted."""
-        queryset = self.queryset.all()
+        queryset = self.queryset.order_by()
         for filter_name, value in getattr(self.form, "cleaned_data", {}).items():
             if filter_name not in {name, "sort"}:
                 queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
 
     def _count_by(self, name, path):
-        rows = self._without(name).values(path).annotate(n=Count("pk", distinct=True))
+        # Each project appears once per value it is counted under (one region, one programme,
+        # each of its themes once), so a plain count is right, and needs no sort.
+        rows = self._without(name).values(path).annotate(n=Count("pk"))
         return {row[path]: row["n"] for row in rows if row[path] is not None}
 
     def _count_conditions(self, name, conditions):

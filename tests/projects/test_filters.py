@@ -69,6 +69,18 @@ def test_facet_counts_say_what_each_choice_would_give():
     assert facet_counts(project_filter, "year") == {"2017": 1, "2018": 1}
 
 
+def test_facet_counts_add_up_under_a_region_filter():
+    region = Region.objects.get(slug="skane")
+    samverkan = Theme.objects.get(slug="samverkan")
+    for number in range(3):
+        make_project(region=region, title=f"Samverkan {number}").themes.add(samverkan)
+    project_filter, slugs = run("region=skane&region=kronoberg")
+    assert len(slugs) == 5
+    assert facet_counts(project_filter, "theme")["samverkan"] == 4
+    assert facet_counts(project_filter, "programme")["regionala-projekt-2017-2018"] == 5
+    assert project_filter.count() == 5
+
+
 def test_facet_counts_match_the_lists_they_promise():
     base, _ = run("theme=samverkan")
     for facet in base.facets():
