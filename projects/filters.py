@@ -6,10 +6,11 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
-from projects.models import Programme, Project, Theme
+from projects.models import Programme, Project, Theme, matching_project_ids
 from regions.models import Region
 
 SEARCH_MAX_LENGTH = 200
@@ -48,14 +49,16 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Sök i projekten", method="filter_search", max_length=SEARCH_MAX_LENGTH
     )
+    # Chosen by slug in the address, matched by the foreign key: no join with the regions or
+    # programmes table, so the (status, region) index answers. A project has one region and
+    # one programme, and themes match through Exists: no duplicates to remove, and DISTINCT
+    # would drag every column into the counts.
     region = django_filters.ModelMultipleChoiceFilter(
-        # A project has one region and one programme, and themes match through Exists:
-        # no duplicates to remove, and DISTINCT would drag every column into counts.
         distinct=False,
         label="Region",
-        field_name="region__slug",
         to_field_name="slug",
         queryset=Region.objects.all(),
+        method="filter_region",
         widget=Checkboxes,
     )
     theme = django_filters.ModelMultipleChoiceFilter(
@@ -69,9 +72,9 @@ class ProjectFilter(django_filters.FilterSet):
     programme = django_filters.ModelMultipleChoiceFilter(
         distinct=False,
         label="Finansiär/program",
-        field_name="programme__slug",
         to_field_name="slug",
         queryset=Programme.objects.all(),
+        method="filter_programme",
         widget=Checkboxes,
     )
     # Its choices, the years the listed projects run in, are set per request in __init__.
@@ -94,8 +97,19 @@ class ProjectFilter(django_filters.FilterSet):
         self.years = project_years(self.queryset)
         self.filters["year"].extra["choices"] = self.years
 
-    def filter_search(self, queryset, name, value):
-        return queryset.matching(value)
+    def filter_search(self, queryset, name, text):
+        return queryset.filter(pk__any=self.search_hits)
+
+    @cached_property
+    def search_hits(self):
+        """The matching projects' ids: searched once, however many counts apply the search."""
+        return matching_project_ids(self.search_text)
+
+    def filter_region(self, queryset, name, regions):
+        return queryset.filter(region__in=regions) if regions else queryset
+
+    def filter_programme(self, queryset, name, programmes):
+        return queryset.filter(programme__in=programmes) if programmes else queryset
 
     def filter_theme(self, queryset, name, themes):
         # Exists rather than a join, so a project with two chosen themes is listed once.
@@ -155,8 +169,17 @@ class ProjectFilter(django_filters.FilterSet):
         return [(name, sorted(self.data.getlist(name))) for name in sorted(chosen)]
 
     def count(self):
-        """How many projects the filters give; counted once per change of the data."""
-        return until_data_changes("project-count", self.selection(), self.qs.count)
+        """How many projects the filters give, read off the region facet's counts.
+
+        Each project has exactly one region, and a region's count applies every other filter,
+        so the chosen regions' counts (every region's, when none is chosen) add up to the
+        list's length: no query of its own.
+        """
+        chosen = {region.slug for region in self.cleaned("region") or []}
+        region_facet = self.facets()[0]
+        return sum(
+            option.count for option in region_facet.options if not chosen or option.value in chosen
+        )
 
     def facets(self):
         """For each filter, its choices and how many projects each would give.
@@ -169,25 +192,28 @@ class ProjectFilter(django_filters.FilterSet):
         return until_data_changes("project-facets", key, self._facets)
 
     def _facets(self):
+        regions, themes, programmes = (
+            Region.objects.all(),
+            Theme.objects.all(),
+            Programme.objects.all(),
+        )
+        today = timezone.localdate()
         counts = {
-            "region": self._count_by("region", "region__slug"),
-            "theme": self._count_by("theme", "themes__slug"),
-            "programme": self._count_by("programme", "programme__slug"),
+            "region": self._count_by("region", regions),
+            "theme": self._count_by("theme", themes),
+            "programme": self._count_by("programme", programmes),
             "year": self._count_conditions(
                 "year", {value: year_condition([value]) for value, _ in self.years}
             ),
             "status": self._count_conditions(
                 "status",
-                {
-                    value: status_condition(value, timezone.localdate())
-                    for value, _ in self.STATUS_CHOICES
-                },
+                {value: status_condition(value, today) for value, _ in self.STATUS_CHOICES},
             ),
         }
         choices = {
-            "region": [(r.slug, r.short_name) for r in Region.objects.all()],
-            "theme": [(t.slug, t.name) for t in Theme.objects.all()],
-            "programme": [(p.slug, p.name) for p in Programme.objects.all()],
+            "region": [(region.slug, region.short_name) for region in regions],
+            "theme": [(theme.slug, theme.name) for theme in themes],
+            "programme": [(programme.slug, programme.name) for programme in programmes],
             "year": self.years,
             "status": self.STATUS_CHOICES,
         }
@@ -216,11 +242,21 @@ class ProjectFilter(django_filters.FilterSet):
                 queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
 
-    def _count_by(self, name, path):
-        # Each project appears once per value it is counted under (one region, one programme,
-        # each of its themes once), so a plain count is right, and needs no sort.
-        rows = self._without(name).values(path).annotate(n=Count("pk"))
-        return {row[path]: row["n"] for row in rows if row[path] is not None}
+    def _count_by(self, name, choices):
+        """{slug: count} for a region, theme or programme filter's choices.
+
+        Grouped by the foreign key, so no count joins the table of the choices, and the
+        (status, region) index can answer without reading the projects. Each project appears
+        once per value it is counted under (one region, one programme, each of its themes
+        once), so a plain count is right, and needs no sort.
+        """
+        listed = self._without(name)
+        if name == "theme":
+            rows = Project.themes.through.objects.filter(project__in=listed).values_list("theme")
+        else:
+            rows = listed.values_list(name)
+        counted = dict(rows.annotate(n=Count("*")).order_by())
+        return {choice.slug: counted.get(choice.pk, 0) for choice in choices}
 
     def _count_conditions(self, name, conditions):
         if not conditions:

@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from asf_portal.caching import until_data_changes
+from projects import lookups  # noqa: F401  (registers __any, which matching() uses)
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import editable_region_ids
 
@@ -95,8 +97,16 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(region=region)
 
     def for_listing(self):
-        """What a list shows: region, programme and themes, in a fixed number of queries."""
-        return self.select_related("region", "programme").prefetch_related("themes")
+        """What a list shows: region, programme and themes, in a fixed number of queries.
+
+        Only the columns a list or feed shows: not the long texts and the search vector, which
+        a search would otherwise carry through its ranking for every match.
+        """
+        return (
+            self.select_related("region", "programme")
+            .prefetch_related("themes")
+            .only(*Project.LISTED_FIELDS)
+        )
 
     def with_details(self):
         """Everything a project's page shows, in a fixed number of queries."""
@@ -114,11 +124,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def matching(self, text):
         """Projects whose texts or goals match, in Swedish: inflected forms match each other."""
-        query = swedish_query(text)
-        # One UNION of two GIN index scans, so neither table is read whole.
-        in_texts = Project.objects.filter(search_vector=query).order_by().values("pk")
-        in_goals = Goal.objects.filter(search_vector=query).order_by().values("project_id")
-        return self.filter(pk__in=in_texts.union(in_goals))
+        return self.filter(pk__any=matching_project_ids(text))
 
     def ranked_by(self, text):
         query = swedish_query(text)
@@ -137,6 +143,25 @@ class ProjectQuerySet(models.QuerySet):
 
     def recently_changed(self):
         return self.order_by("-updated_at", "pk")
+
+
+def matching_project_ids(text):
+    """The ids of the projects whose texts or goals match the search, kept until the data
+    changes.
+
+    Searched once and then given to every query as a list of ids: a common word matches tens
+    of thousands of projects, and the list's counts would otherwise search again for each.
+    """
+
+    return until_data_changes("search-hits", [text], lambda: list(project_ids_matching(text)))
+
+
+def project_ids_matching(text):
+    """One UNION of two GIN index scans, so neither table is read whole."""
+    query = swedish_query(text)
+    in_texts = Project.objects.filter(search_vector=query).values_list("pk", flat=True)
+    in_goals = Goal.objects.filter(search_vector=query).values_list("project_id", flat=True)
+    return in_texts.order_by().union(in_goals.order_by())
 
 
 def swedish_query(text):
@@ -256,7 +281,13 @@ class Project(Versioned):
         ordering = ["title"]
         indexes = [
             GinIndex(fields=["search_vector"], name="project_search_gin"),
-            models.Index(fields=["status", "region"], name="project_status_region"),
+            # The filters' columns, and the id the counts and the theme filter need: the
+            # facet counts read this index alone (an index-only scan), never the wide rows.
+            models.Index(
+                fields=["status", "region", "programme", "period_start", "period_end"],
+                include=["id"],
+                name="project_facets",
+            ),
             models.Index(fields=["period_start", "period_end"], name="project_period"),
             models.Index(fields=["period_end"], name="project_period_end"),
             # The list's default order, and "recently changed" for the start page and feeds.
@@ -278,6 +309,21 @@ class Project(Versioned):
 
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
+
+    # What a list or a feed shows of a project (ProjectQuerySet.for_listing).
+    LISTED_FIELDS = (
+        "title",
+        "slug",
+        "lead",
+        "period_start",
+        "period_end",
+        "period_precision",
+        "created_at",
+        "updated_at",
+        "region__slug",
+        "region__short_name",
+        "programme__name",
+    )
 
     DESCRIPTION_FIELDS = (
         "lead",

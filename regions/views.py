@@ -52,7 +52,9 @@ def newest_projects(region):
         Project.objects.published()
         .for_region(region)
         .for_listing()
+        # and the sources, which the page cites
         .select_related("source")
+        .only(*Project.LISTED_FIELDS, "source")
         .order_by(F("period_start").desc(nulls_last=True), "title")[:PROJECTS_ON_REGION_PAGE]
     )
 
