@@ -176,16 +176,18 @@ class ProjectFilter(django_filters.FilterSet):
         list's length: no query of its own.
         """
         chosen = {region.slug for region in self.cleaned("region") or []}
-        region_facet = self.facets()[0]
+        region_facet = self.facets[0]
         return sum(
             option.count for option in region_facet.options if not chosen or option.value in chosen
         )
 
+    @cached_property
     def facets(self):
         """For each filter, its choices and how many projects each would give.
 
         A choice's count applies every other filter, so it says what ticking it would show.
-        Counting is the costly part of the list, so it is kept until the data changes.
+        Counting is the costly part of the list, so it is kept until the data changes (and
+        counted once per request whatever the cache: count() reads it too).
         """
         # Today's date too: which projects are "pågående" depends on it.
         key = [timezone.localdate(), *self.selection()]

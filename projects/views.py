@@ -31,7 +31,7 @@ def project_list(request):
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": project_filter,
-        "facets": project_filter.facets(),
+        "facets": project_filter.facets,
         "page_obj": page,
         "has_filters": any(request.GET.getlist(name) for name in project_filter.filters),
     }
