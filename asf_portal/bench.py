@@ -202,7 +202,9 @@ def cases():
         Case("project list", "/projekt/", "/projekt/?page=30"),
         Case("project list, cached", "/projekt/", "/projekt/?page=30", cached=True),
         Case("filtered list", "/projekt/?region=kronoberg", "/projekt/?region=skane&page=2", 50),
+        # A word in about a third of the generated projects, and a place in a few hundred.
         Case("search", "/projekt/?q=upphandling", "/projekt/?q=samverkan+handledare", 50),
+        Case("search, rarer word", "/projekt/?q=Slite", "/projekt/?q=Tierp", 50),
         Case("facet counts", f"/projekt/?{facets}", f"/projekt/?{other_facets}", 50),
         Case("project page", f"/projekt/{full.slug}/", f"/projekt/{bare.slug}/", 20),
         Case("API page", "/api/projekt/?page=2", "/api/projekt/?page=1000"),

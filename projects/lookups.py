@@ -1,15 +1,26 @@
-"""`id__any=[…]`: a column equal to any element of one array parameter."""
+"""`id__any=IdArray(ids)`: a column equal to any element of one array parameter."""
 
 from django.db import models
 
 
+class IdArray(str):
+    """Ids as one PostgreSQL array literal, '{1,2,3}', made once however often it is used.
+
+    A string, so Django passes it on as it is: a list would be walked element by element
+    each time a queryset is filtered with it.
+    """
+
+    def __new__(cls, ids):
+        return super().__new__(cls, "{" + ",".join(str(int(value)) for value in ids) + "}")
+
+
 @models.BigIntegerField.register_lookup
 class AnyOf(models.Lookup):
-    """`= ANY(%s)` with the list as one array parameter.
+    """`= ANY(%s::bigint[])`, the ids as one array parameter.
 
     `__in` writes one placeholder per value: for the tens of thousands of projects a common
     word matches, that is a long statement for Django to build and PostgreSQL to parse. An
-    array is one parameter, and PostgreSQL hashes it.
+    array literal is one constant, which PostgreSQL hashes.
     """
 
     lookup_name = "any"
@@ -17,7 +28,5 @@ class AnyOf(models.Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        # One array literal ('{1,2,3}'), which PostgreSQL reads as a single constant; a
-        # Python list would be sent as ARRAY[1,2,3], one expression per element to plan.
-        array = "{" + ",".join(str(int(value)) for value in self.rhs) + "}"
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array]
+        array = self.rhs if isinstance(self.rhs, IdArray) else IdArray(self.rhs)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, str(array)]

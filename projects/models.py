@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from asf_portal.caching import until_data_changes
-from projects import lookups  # noqa: F401  (registers __any, which matching() uses)
+from projects.lookups import IdArray  # and the __any lookup that matching() uses
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import editable_region_ids
 
@@ -153,7 +153,7 @@ def matching_project_ids(text):
     of thousands of projects, and the list's counts would otherwise search again for each.
     """
 
-    return until_data_changes("search-hits", [text], lambda: list(project_ids_matching(text)))
+    return until_data_changes("search-hits", [text], lambda: IdArray(project_ids_matching(text)))
 
 
 def project_ids_matching(text):

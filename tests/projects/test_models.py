@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from projects.lookups import IdArray
 from projects.models import Contact, Goal, Project, project_ids_matching
 from tests.conftest import make_project, make_region
 
@@ -122,3 +123,13 @@ def test_published_hides_drafts():
     visible = set(Project.objects.published())
     assert published in visible
     assert draft not in visible
+
+
+def test_any_lookup_takes_ids_as_one_array():
+    first, second, _ = make_project(), make_project(), make_project()
+    chosen = Project.objects.filter(pk__any=[first.pk, second.pk])
+    assert set(chosen) == {first, second}
+    assert set(Project.objects.filter(pk__any=IdArray([second.pk]))) == {second}
+    assert not Project.objects.filter(pk__any=[]).exists()
+    sql, params = chosen.query.sql_with_params()
+    assert "= ANY(%s::bigint[])" in sql and f"{{{first.pk},{second.pk}}}" in params
