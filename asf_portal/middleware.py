@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, quote_etag
 
+from asf_portal.caching import data_version_read
 from asf_portal.routers import primary_for_reads
 from regions.models import DataVersion
 
@@ -80,7 +81,8 @@ class PublicPageCacheMiddleware:
         key = f"page:{etag}"
         response = cache.get(key)
         if response is None:
-            response = self.get_response(request)
+            with data_version_read(changed_at):
+                response = self.get_response(request)
             if response.status_code != 200:
                 return response
             if not response.streaming and not response.cookies:

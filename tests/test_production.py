@@ -9,12 +9,14 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils.http import parse_http_date
 
 from asf_portal.views import server_error
 from projects.models import Project
+from regions.models import DataVersion
 from tests.admin_forms import make_editor
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +170,14 @@ def test_public_pages_answer_304_until_the_data_changes(
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert "Ny ingress." in changed.content.decode()
     assert parse_http_date(changed["Last-Modified"]) >= parse_http_date(modified)
+
+
+def test_a_public_page_reads_when_the_data_changed_once(client, page_cache):
+    # The page cache reads it, and the counts kept until the data changes use that reading.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/projekt/?q=samverkan").status_code == 200
+    data_version = DataVersion._meta.db_table
+    assert sum(data_version in query["sql"] for query in queries.captured_queries) == 1
 
 
 def test_a_deleted_goal_also_changes_the_etag(client, page_cache):
