@@ -291,7 +291,8 @@ class Project(Versioned):
             models.Index(fields=["period_start", "period_end"], name="project_period"),
             models.Index(fields=["period_end"], name="project_period_end"),
             # The list's default order, and "recently changed" for the start page and feeds.
-            models.Index(fields=["status", "title"], name="project_status_title"),
+            # With the id: the list's order (title, pk) read from the index alone.
+            models.Index(fields=["status", "title", "id"], name="project_status_title_id"),
             models.Index(fields=["status", "-updated_at"], name="project_status_updated"),
         ]
         constraints = [

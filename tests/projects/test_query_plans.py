@@ -19,7 +19,7 @@ from projects.filters import published_project_filter
 from projects.management.commands.generate_projects import SOURCE_SLUG
 from projects.management.commands.generate_projects import Command as GenerateProjects
 from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project
-from projects.views import PAGE_SIZE
+from projects.views import PAGE_SIZE, CountedPaginator
 from regions.models import Region, Source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("many_projects")]
@@ -253,6 +253,19 @@ def test_a_theme_is_looked_up_in_the_theme_index():
     assert_not_read_whole(plans.page, PROJECTS, PROJECT_THEMES)
     for plan in plans.counts:
         assert_not_read_whole(plan, PROJECTS)
+
+
+def test_the_last_page_takes_its_ids_from_the_list_order_index_alone():
+    filters = published_project_filter(QueryDict())
+    paginator = CountedPaginator(filters.qs.for_listing(), PAGE_SIZE, filters.count())
+    last = paginator.page(paginator.num_pages)
+    plan = plan_of(last.object_list)
+    index_only = {
+        node.get("Index Name") for node in nodes(plan) if node["Node Type"] == "Index Only Scan"
+    }
+    assert "project_status_title_id" in index_only, outline(plan)
+    assert_not_read_whole(plan, PROJECTS)
+    assert len(last.object_list) == filters.count() - (paginator.num_pages - 1) * PAGE_SIZE
 
 
 # Search ---------------------------------------------------------------------------------------
