@@ -149,10 +149,9 @@ def matching_project_ids(text):
     """The ids of the projects whose texts or goals match the search, kept until the data
     changes.
 
-    Searched once and then given to every query as a list of ids: a common word matches tens
-    of thousands of projects, and the list's counts would otherwise search again for each.
+    Searched once and then given to every query as one array of ids: a common word matches
+    tens of thousands of projects, and the list's counts would otherwise search again for each.
     """
-
     return until_data_changes("search-hits", [text], lambda: IdArray(project_ids_matching(text)))
 
 
