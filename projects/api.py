@@ -4,7 +4,15 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from projects.exports import CONTACTS, PROJECT_FIELDS, Field, record, source_fields
+from projects.exports import (
+    PROJECT_FIELDS,
+    Field,
+    contact_record,
+    contacts_field,
+    project_rows,
+    record,
+    source_fields,
+)
 from projects.filters import published_project_filter
 from projects.models import Project
 from projects.responses import bad_filter_json, json_errors, json_response
@@ -80,7 +88,7 @@ REGION_FIELDS = [
         "värdet som ungefärligt (approximate) och meningen som siffran står i (statement).",
         lambda r: [figure_record(figure) for figure in r.figures.all()],
     ),
-    CONTACTS,
+    contacts_field(lambda r: [contact_record(contact) for contact in r.contacts.all()]),
     *source_fields("regionen"),
     Field(
         "url",
@@ -136,7 +144,7 @@ def project_list(request):
     project_filter = published_project_filter(request.GET)
     if project_filter.errors:
         return bad_filter_json(project_filter)
-    paginator = Paginator(project_filter.qs.with_details(), PAGE_SIZE)
+    paginator = Paginator(project_filter.qs, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
@@ -150,14 +158,17 @@ def project_list(request):
             "previous": (
                 page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "results": [record(project, PROJECT_API_FIELDS, request) for project in page],
+            "results": [
+                record(project, PROJECT_API_FIELDS, request)
+                for project in project_rows(page.object_list)
+            ],
         }
     )
 
 
 @require_safe
 def project_detail(request, slug):
-    project = Project.objects.published().with_details().filter(slug=slug).first()
+    project = next(project_rows(Project.objects.published().filter(slug=slug)), None)
     if project is None:
         return json_errors([f"Det finns inget publicerat projekt med id {slug}."], status=404)
     return json_response(record(project, PROJECT_API_FIELDS, request))

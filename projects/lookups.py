@@ -14,6 +14,7 @@ class IdArray(str):
         return super().__new__(cls, "{" + ",".join(str(int(value)) for value in ids) + "}")
 
 
+@models.ForeignKey.register_lookup
 @models.BigIntegerField.register_lookup
 class AnyOf(models.Lookup):
     """`= ANY(%s::bigint[])`, the ids as one array parameter.

@@ -517,7 +517,9 @@ class Contact(Versioned):
     class Meta:
         verbose_name = "kontaktperson"
         verbose_name_plural = "kontaktpersoner"
-        ordering = ["name"]
+        # Then the order they were added in: two people may share a name, and a page or a
+        # file should list them the same way each time.
+        ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(region__isnull=False) & Q(project__isnull=True))

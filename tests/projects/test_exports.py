@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.exports import goal_line
+from projects import exports
+from projects.exports import csv_cell, csv_line, goal_line
 from projects.models import Contact, Goal, Project
 from regions.models import Region
 from tests.conftest import make_project
@@ -261,6 +262,17 @@ def test_a_goals_outcome_is_written_after_its_target():
     )
 
 
+def test_contacts_sharing_a_name_keep_the_order_they_were_added_in(client):
+    project = make_project()
+    for role in ["Samordnare", "Projektledare"]:
+        Contact.objects.create(name="Anna Ek", role=role, project=project, source=project.source)
+    url = f"?region={project.region.slug}"
+    (row,) = csv_records(client, CSV_URL + url)
+    assert row["Kontaktpersoner"] == "Anna Ek, Samordnare\nAnna Ek, Projektledare"
+    (record,) = json_records(client, JSON_URL + url)
+    assert [contact["role"] for contact in record["contacts"]] == ["Samordnare", "Projektledare"]
+
+
 def test_contacts_and_partners_one_a_line(client):
     project = make_project()
     for name, phone in [("Anna Ek", "010-123 45 67"), ("Bo Ask", "")]:
@@ -310,6 +322,39 @@ def test_a_cell_excel_would_run_as_a_formula_is_quoted_as_text(client):
     assert row["Syfte"] == "'- en punkt"
     (record,) = json_records(client, JSON_URL + url)
     assert record["lead"] == project.lead  # JSON keeps the text as it is
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vanlig text",
+        "",
+        "a;b",
+        'citat "så"',
+        "rad\nrad",
+        "rad\r\nrad",
+        "\r",
+        '"',
+        "=1+1",
+        "- punkt",
+    ],
+)
+def test_a_cell_is_written_as_csv_writer_writes_it(text):
+    # The export quotes cells itself, for speed: the file must not change by a byte.
+    guarded = "'" + text if text.startswith(exports.FORMULA_STARTS) else text
+    expected = io.StringIO()
+    csv.writer(expected, delimiter=";", lineterminator="\r\n").writerow([guarded, "x"])
+    assert csv_line([csv_cell(text), "x"]) == expected.getvalue()
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, CSV_URL + "?sort=region"])
+def test_exports_read_in_chunks_give_the_same_file(client, url, monkeypatch):
+    for number in range(4):
+        add_rich_data(make_project(title=f"Bitvis {number}"), number)
+    whole = streamed(client.get(url))
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(exports, "LINES_PER_PIECE", 2)
+    assert streamed(client.get(url)) == whole
 
 
 @pytest.mark.parametrize(
