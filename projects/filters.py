@@ -50,7 +50,7 @@ class ProjectFilter(django_filters.FilterSet):
         label="Sök i projekten", method="filter_search", max_length=SEARCH_MAX_LENGTH
     )
     # Chosen by slug in the address, matched by the foreign key: no join with the regions or
-    # programmes table, so the (status, region) index answers. A project has one region and
+    # programmes table, so the project_facets index answers. A project has one region and
     # one programme, and themes match through Exists: no duplicates to remove, and DISTINCT
     # would drag every column into the counts.
     region = django_filters.ModelMultipleChoiceFilter(
@@ -98,7 +98,7 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["year"].extra["choices"] = self.years
 
     def filter_search(self, queryset, name, text):
-        return queryset.filter(pk__any=self.search_hits)
+        return queryset.filter(pk__any=self.search_hits)  # text is self.search_text
 
     @cached_property
     def search_hits(self):
@@ -194,11 +194,9 @@ class ProjectFilter(django_filters.FilterSet):
         return until_data_changes("project-facets", key, self._facets)
 
     def _facets(self):
-        regions, themes, programmes = (
-            Region.objects.all(),
-            Theme.objects.all(),
-            Programme.objects.all(),
-        )
+        regions = Region.objects.all()
+        themes = Theme.objects.all()
+        programmes = Programme.objects.all()
         today = timezone.localdate()
         counts = {
             "region": self._count_by("region", regions),
@@ -248,7 +246,7 @@ class ProjectFilter(django_filters.FilterSet):
         """{slug: count} for a region, theme or programme filter's choices.
 
         Grouped by the foreign key, so no count joins the table of the choices, and the
-        (status, region) index can answer without reading the projects. Each project appears
+        project_facets index can answer without reading the projects. Each project appears
         once per value it is counted under (one region, one programme, each of its themes
         once), so a plain count is right, and needs no sort.
         """

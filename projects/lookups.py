@@ -1,4 +1,4 @@
-"""`id__any=IdArray(ids)`: a column equal to any element of one array parameter."""
+"""`id__any=ids`: a column equal to any element of one array parameter."""
 
 from django.db import models
 
@@ -10,8 +10,11 @@ class IdArray(str):
     each time a queryset is filtered with it.
     """
 
-    def __new__(cls, ids):
-        return super().__new__(cls, "{" + ",".join(str(int(value)) for value in ids) + "}")
+    @classmethod
+    def of(cls, ids):
+        # Made by a classmethod, so str's own constructor stays as it is: the cache pickles
+        # an IdArray and unpickling calls cls("{1,2,3}").
+        return cls("{" + ",".join(str(int(value)) for value in ids) + "}")
 
 
 @models.ForeignKey.register_lookup
@@ -29,5 +32,5 @@ class AnyOf(models.Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        array = self.rhs if isinstance(self.rhs, IdArray) else IdArray(self.rhs)
+        array = self.rhs if isinstance(self.rhs, IdArray) else IdArray.of(self.rhs)
         return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, str(array)]

@@ -152,7 +152,7 @@ def matching_project_ids(text):
     Searched once and then given to every query as one array of ids: a common word matches
     tens of thousands of projects, and the list's counts would otherwise search again for each.
     """
-    return until_data_changes("search-hits", [text], lambda: IdArray(project_ids_matching(text)))
+    return until_data_changes("search-hits", [text], lambda: IdArray.of(project_ids_matching(text)))
 
 
 def project_ids_matching(text):

@@ -180,6 +180,16 @@ def test_a_public_page_reads_when_the_data_changed_once(client, page_cache):
     assert sum(data_version in query["sql"] for query in queries.captured_queries) == 1
 
 
+def test_a_search_is_kept_until_the_data_changes(client, page_cache):
+    first = client.get("/projekt/?q=samverkan")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/projekt/?q=samverkan&sort=titel")  # another page, the same search
+    assert first.status_code == again.status_code == 200
+    assert not any("@@" in query["sql"] for query in queries.captured_queries)
+    counts = [response.context["page_obj"].paginator.count for response in (first, again)]
+    assert counts[0] == counts[1] > 0
+
+
 def test_a_deleted_goal_also_changes_the_etag(client, page_cache):
     etag = client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"]
     Project.objects.get(slug="starkare-asf-i-jonkopings-lan").goals.first().delete()
