@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -6,33 +5,12 @@ from projects import exports
 from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.filters import published_project_filter
 from projects.models import Project
+from projects.paging import CountedPaginator
 from projects.responses import bad_filter_json, bad_filter_text
 from projects.versions import published_versions
 from regions.models import Source
 
 PAGE_SIZE = 20
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, so paging never counts the list again.
-
-    A page's projects are picked by id in a subquery first: in the list's order, ids come
-    from an index alone, so a late page skips index entries rather than whole rows.
-    """
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @property
-    def count(self):
-        return self.known_count
-
-    def page(self, number):
-        number = self.validate_number(number)
-        first = (number - 1) * self.per_page
-        ids = self.object_list.values("pk")[first : first + self.per_page]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 def project_list(request):

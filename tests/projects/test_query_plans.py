@@ -19,7 +19,8 @@ from projects.filters import published_project_filter
 from projects.management.commands.generate_projects import SOURCE_SLUG
 from projects.management.commands.generate_projects import Command as GenerateProjects
 from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project
-from projects.views import PAGE_SIZE, CountedPaginator
+from projects.paging import CountedPaginator
+from projects.views import PAGE_SIZE
 from regions.models import Region, Source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("many_projects")]
