@@ -199,15 +199,21 @@ class ProjectFilter(django_filters.FilterSet):
         programmes = Programme.objects.all()
         today = timezone.localdate()
         counts = {
-            "region": self._count_by("region", regions),
-            "theme": self._count_by("theme", themes),
-            "programme": self._count_by("programme", programmes),
-            "year": self._count_conditions(
-                "year", {value: year_condition([value]) for value, _ in self.years}
+            "region": self._kept("region", lambda: self._count_by("region", regions)),
+            "theme": self._kept("theme", lambda: self._count_by("theme", themes)),
+            "programme": self._kept("programme", lambda: self._count_by("programme", programmes)),
+            "year": self._kept(
+                "year",
+                lambda: self._count_conditions(
+                    "year", {value: year_condition([value]) for value, _ in self.years}
+                ),
             ),
-            "status": self._count_conditions(
+            "status": self._kept(
                 "status",
-                {value: status_condition(value, today) for value, _ in self.STATUS_CHOICES},
+                lambda: self._count_conditions(
+                    "status",
+                    {value: status_condition(value, today) for value, _ in self.STATUS_CHOICES},
+                ),
             ),
         }
         choices = {
@@ -233,6 +239,13 @@ class ProjectFilter(django_filters.FilterSet):
             )
             for name in ["region", "theme", "programme", "year", "status"]
         ]
+
+    def _kept(self, name, count):
+        """One facet's counts, kept until the data changes under every filter but its own,
+        which is all they depend on: ticking a region reuses the region counts of the list
+        without one, and so on."""
+        others = [(other, values) for other, values in self.selection() if other != name]
+        return until_data_changes(f"facet-{name}", [timezone.localdate(), *others], count)
 
     def _without(self, name):
         """The list with every valid filter applied but one, unsorted."""

@@ -190,6 +190,16 @@ def test_a_search_is_kept_until_the_data_changes(client, page_cache):
     assert counts[0] == counts[1] > 0
 
 
+def test_a_facet_is_kept_under_the_other_filters(client, page_cache):
+    client.get("/projekt/?theme=samverkan")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/projekt/?theme=samverkan&region=kronoberg")
+    # The region counts depend on the theme alone: those of the list before are used.
+    counted_by_region = [q for q in queries.captured_queries if 'AS "region", COUNT' in q["sql"]]
+    assert response.status_code == 200 and not counted_by_region
+    assert 'AS "programme", COUNT' in " ".join(q["sql"] for q in queries.captured_queries)
+
+
 def test_a_deleted_goal_also_changes_the_etag(client, page_cache):
     etag = client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"]
     Project.objects.get(slug="starkare-asf-i-jonkopings-lan").goals.first().delete()
