@@ -6,7 +6,7 @@ that same value written the way Swedish Excel reads it.
 
 A project's fields read a ProjectRow (project_rows) rather than a model instance: the export of
 every project reads a hundred thousand projects, and a model instance for each of them and for
-each of their goals, partners and contacts took five times as long as the whole export now.
+each of their goals, partners and contacts took three times as long as the whole export now.
 """
 
 from collections import defaultdict
@@ -396,14 +396,15 @@ PROJECT_COLUMNS = [
 ]
 
 
-def by_project(queryset, ids, record, order):
-    """The queryset's rows of the projects `ids` as records read as `record` says, each
-    project's in `order`: {project id: [record, ...]}."""
-    # The project first: its index gives the rows in that order, so the database sorts only
-    # each project's few rows. (The models order by project title, which it would sort by.)
+def by_project(model, ids, record):
+    """The model's rows of the projects `ids` as records read as `record` says, each project's
+    in the model's own order (the order its page shows): {project id: [record, ...]}."""
+    # The project's id first, rather than the project as Meta.ordering says (its title): the
+    # index gives the rows in that order, so the database sorts only each project's few rows.
+    within_project = [name for name in model._meta.ordering if name != "project"]
     rows = (
-        queryset.filter(project__any=ids)
-        .order_by("project_id", *order)
+        model.objects.filter(project__any=ids)
+        .order_by("project_id", *within_project)
         .values_list("project_id", *record.values())
     )
     records = defaultdict(list)
@@ -439,12 +440,9 @@ def project_rows(queryset):
     projects = queryset.values(*PROJECT_COLUMNS, theme_names=ArraySubquery(themes))
     for chunk in in_chunks(projects.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         ids = [project["id"] for project in chunk]
-        # Within a project, the order of the models' Meta.ordering: the order its page shows.
-        goals = by_project(Goal.objects, ids, GOAL_RECORD, ["position", "pk"])
-        partners = by_project(Partnership.objects, ids, PARTNER_RECORD, ["organisation__name"])
-        # Then pk: two contacts of a project may share a name, and the file should not change
-        # from one download to the next.
-        contacts = by_project(Contact.objects, ids, CONTACT_RECORD, ["name", "pk"])
+        goals = by_project(Goal, ids, GOAL_RECORD)
+        partners = by_project(Partnership, ids, PARTNER_RECORD)
+        contacts = by_project(Contact, ids, CONTACT_RECORD)
         for project in chunk:
             yield ProjectRow(
                 **project,

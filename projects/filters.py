@@ -176,7 +176,7 @@ class ProjectFilter(django_filters.FilterSet):
         list's length: no query of its own.
         """
         chosen = {region.slug for region in self.cleaned("region") or []}
-        region_facet = self.facets[0]
+        region_facet = next(facet for facet in self.facets if facet.name == "region")
         return sum(
             option.count for option in region_facet.options if not chosen or option.value in chosen
         )
