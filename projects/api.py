@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from projects.exports import (
     PROJECT_FIELDS,
     Field,
+    absolute_urls,
     contact_record,
     contacts_field,
     project_rows,
@@ -122,7 +123,8 @@ def regions_with_details():
 
 @require_safe
 def region_list(request):
-    regions = [record(region, REGION_FIELDS, request) for region in regions_with_details()]
+    absolute = absolute_urls(request)
+    regions = [record(region, REGION_FIELDS, absolute) for region in regions_with_details()]
     return json_response({"count": len(regions), "results": regions})
 
 
@@ -131,7 +133,7 @@ def region_detail(request, slug):
     region = regions_with_details().filter(slug=slug).first()
     if region is None:
         return json_errors([f"Det finns ingen region med id {slug}."], status=404)
-    return json_response(record(region, REGION_FIELDS, request))
+    return json_response(record(region, REGION_FIELDS, absolute_urls(request)))
 
 
 def page_url(request, number):
@@ -152,6 +154,7 @@ def project_list(request):
         return json_errors(["Sidnumret (page) ska vara ett heltal, t.ex. page=2."], status=400)
     except EmptyPage:
         return json_errors([f"Sidan finns inte. Sista sidan är {paginator.num_pages}."], 404)
+    absolute = absolute_urls(request)
     return json_response(
         {
             "count": paginator.count,
@@ -160,7 +163,7 @@ def project_list(request):
                 page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
             "results": [
-                record(project, PROJECT_API_FIELDS, request)
+                record(project, PROJECT_API_FIELDS, absolute)
                 for project in project_rows(page.object_list)
             ],
         }
@@ -172,4 +175,4 @@ def project_detail(request, slug):
     project = next(project_rows(Project.objects.published().filter(slug=slug)), None)
     if project is None:
         return json_errors([f"Det finns inget publicerat projekt med id {slug}."], status=404)
-    return json_response(record(project, PROJECT_API_FIELDS, request))
+    return json_response(record(project, PROJECT_API_FIELDS, absolute_urls(request)))
