@@ -25,11 +25,16 @@ def data_version_read(changed_at):
         _read_for_this_request.reset(token)
 
 
+def data_changed_at():
+    """When the data last changed: as read once for the request, if it was."""
+    return _read_for_this_request.get() or DataVersion.current()
+
+
 def until_data_changes(name, parts, compute):
     """compute(), or the value it gave for the same name and parts since the last change."""
     if not settings.CACHE_UNTIL_DATA_CHANGES:
         return compute()
-    version = (_read_for_this_request.get() or DataVersion.current()).isoformat()
+    version = data_changed_at().isoformat()
     digest = hashlib.sha256("|".join([version, name, *map(str, parts)]).encode()).hexdigest()
     key = f"data:{name}:{digest}"
     value = cache.get(key)

@@ -4,13 +4,15 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
+from projects.facet_cells import current_cells
 from projects.models import Programme, Project, Theme, matching_project_ids
+from projects.periods import STATUS_CHOICES, status_condition, year_condition
 from regions.models import Region
 
 SEARCH_MAX_LENGTH = 200
@@ -29,11 +31,7 @@ def project_years(queryset):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    STATUS_CHOICES = [
-        ("pagaende", "Pågående"),
-        ("avslutade", "Avslutade"),
-        ("kommande", "Kommande"),
-    ]
+    STATUS_CHOICES = STATUS_CHOICES
     SORT_CHOICES = [
         ("relevans", "Relevans (vid sökning)"),
         ("titel", "Titel"),
@@ -90,10 +88,12 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = ["q", "region", "theme", "programme", "year", "status", "sort"]
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, counted_from_cells=False, **kwargs):
         if data is not None:
             data = without_empty_values(data)
         super().__init__(data, queryset=queryset, **kwargs)
+        # The facet cells count the published projects: right only when those are the list's.
+        self.counted_from_cells = counted_from_cells
         self.years = project_years(self.queryset)
         self.filters["year"].extra["choices"] = self.years
 
@@ -122,13 +122,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(year_condition(years)) if years else queryset
 
     def filter_status(self, queryset, name, statuses):
-        if not statuses:
-            return queryset
-        today = timezone.localdate()
-        condition = Q()
-        for status in statuses:
-            condition |= status_condition(status, today)
-        return queryset.filter(condition)
+        return queryset.filter(any_status_condition(statuses)) if statuses else queryset
 
     def keep(self, queryset, name, value):
         return queryset  # sorting is applied last, in filter_queryset
@@ -189,6 +183,7 @@ class ProjectFilter(django_filters.FilterSet):
         Counting is the costly part of the list, so it is kept until the data changes (and
         counted once per request whatever the cache: count() reads it too).
         """
+        self.is_valid()  # the counts apply the valid filters only
         # Today's date too: which projects are "pågående" depends on it.
         key = [timezone.localdate(), *self.selection()]
         return until_data_changes("project-facets", key, self._facets)
@@ -197,24 +192,12 @@ class ProjectFilter(django_filters.FilterSet):
         regions = Region.objects.all()
         themes = Theme.objects.all()
         programmes = Programme.objects.all()
-        today = timezone.localdate()
         counts = {
             "region": self._kept("region", lambda: self._count_by("region", regions)),
             "theme": self._kept("theme", lambda: self._count_by("theme", themes)),
             "programme": self._kept("programme", lambda: self._count_by("programme", programmes)),
-            "year": self._kept(
-                "year",
-                lambda: self._count_conditions(
-                    "year", {value: year_condition([value]) for value, _ in self.years}
-                ),
-            ),
-            "status": self._kept(
-                "status",
-                lambda: self._count_conditions(
-                    "status",
-                    {value: status_condition(value, today) for value, _ in self.STATUS_CHOICES},
-                ),
-            ),
+            "year": self._kept("year", lambda: self._count_each("year", self.years)),
+            "status": self._kept("status", lambda: self._count_each("status", STATUS_CHOICES)),
         }
         choices = {
             "region": [(region.slug, region.short_name) for region in regions],
@@ -258,25 +241,70 @@ class ProjectFilter(django_filters.FilterSet):
     def _count_by(self, name, choices):
         """{slug: count} for a region, theme or programme filter's choices.
 
-        Grouped by the foreign key, so no count joins the table of the choices, and the
-        project_facets index can answer without reading the projects. Each project appears
-        once per value it is counted under (one region, one programme, each of its themes
-        once), so a plain count is right, and needs no sort.
+        Grouped by the foreign key, so no count joins the table of the choices. From the
+        projects, the project_facets index can answer without reading them. Each project
+        appears once per value it is counted under (one region, one programme, each of its
+        themes once), so a plain count is right, and needs no sort.
         """
-        listed = self._without(name)
-        if name == "theme":
+        cells = self._cells_without(name)
+        if cells is not None:
+            rows = cells.values_list(name).annotate(n=Sum("projects"))
+        elif name == "theme":
+            listed = self._without(name)
             rows = Project.themes.through.objects.filter(project__in=listed).values_list("theme")
+            rows = rows.annotate(n=Count("*"))
         else:
-            rows = listed.values_list(name)
-        counted = dict(rows.annotate(n=Count("*")).order_by())
+            rows = self._without(name).values_list(name).annotate(n=Count("*"))
+        counted = dict(rows.order_by())
         return {choice.slug: counted.get(choice.pk, 0) for choice in choices}
 
-    def _count_conditions(self, name, conditions):
-        if not conditions:
+    def _count_each(self, name, choices):
+        """{value: count} for each of a year or status filter's choices, in one query."""
+        if not choices:
             return {}
-        return self._without(name).aggregate(
-            **{value: Count("pk", filter=condition) for value, condition in conditions.items()}
-        )
+        cells = self._cells_without(name)
+        if cells is None:
+            condition = {"year": year_condition, "status": any_status_condition}[name]
+            return self._without(name).aggregate(
+                **{value: Count("pk", filter=condition([value])) for value, _ in choices}
+            )
+        if name == "status":
+            return dict(cells.values_list("period_status").annotate(n=Sum("projects")))
+        # A few dozen spans of years, each counted under every year it covers.
+        spans = cells.values_list("start_year", "end_year").annotate(n=Sum("projects"))
+        spans = [(start, end, n) for start, end, n in spans if start and end]
+        return {
+            value: sum(n for start, end, n in spans if start <= int(value) <= end)
+            for value, _ in choices
+        }
+
+    def _cells_without(self, name):
+        """The facet cells of the projects that every valid filter but one lets through.
+
+        None where the cells cannot tell: under a search, and for projects with any of several
+        themes (a project with two of them is in two theme cells, and would count twice).
+        """
+        chosen = {
+            filter_name: value
+            for filter_name, value in getattr(self.form, "cleaned_data", {}).items()
+            if value and filter_name not in {name, "sort"}
+        }
+        themes = chosen.pop("theme", [])
+        if "q" in chosen or len(themes) > 1 or self.current_cells is None:
+            return None
+        if name == "theme":
+            cells = self.current_cells.filter(theme__isnull=False)
+        else:
+            cells = self.current_cells.filter(theme=themes[0] if themes else None)
+        for filter_name, value in chosen.items():
+            cells = cells.filter(CELL_CONDITIONS[filter_name](value))
+        return cells.order_by()
+
+    @cached_property
+    def current_cells(self):
+        if not self.counted_from_cells:
+            return None
+        return current_cells(timezone.localdate())
 
 
 def published_project_filter(params):
@@ -284,22 +312,32 @@ def published_project_filter(params):
 
     Drafts never appear, whatever the query string says.
     """
-    return ProjectFilter(params, queryset=Project.objects.published())
+    return ProjectFilter(params, queryset=Project.objects.published(), counted_from_cells=True)
 
 
-def year_condition(years):
+def any_status_condition(statuses):
+    today = timezone.localdate()
     condition = Q()
-    for year in years:
-        condition |= Q(period_start__year__lte=int(year), period_end__year__gte=int(year))
+    for status in statuses:
+        condition |= status_condition(status, today)
     return condition
 
 
-def status_condition(status, today):
-    return {
-        "pagaende": Q(period_start__lte=today) & (Q(period_end__gte=today) | Q(period_end=None)),
-        "avslutade": Q(period_end__lt=today),
-        "kommande": Q(period_start__gt=today),
-    }[status]
+def any_year_cell(years):
+    condition = Q()
+    for year in years:
+        condition |= Q(start_year__lte=int(year), end_year__gte=int(year))
+    return condition
+
+
+# What each filter but the search and the themes keeps of the facet cells, as its filter_
+# method keeps of the projects. The cells were made for today: their status is today's.
+CELL_CONDITIONS = {
+    "region": lambda regions: Q(region__in=regions),
+    "programme": lambda programmes: Q(programme__in=programmes),
+    "year": any_year_cell,
+    "status": lambda statuses: Q(period_status__in=statuses),
+}
 
 
 @dataclass

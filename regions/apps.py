@@ -30,5 +30,7 @@ def content_models(apps):
         model
         for label in ("regions", "projects")
         for model in apps.get_app_config(label).get_models()
-        if model.__name__ != "DataVersion" and not model.__name__.startswith("Historical")
+        if model.__name__ != "DataVersion"
+        and not model.__name__.startswith("Historical")
+        and not getattr(model, "DERIVED", False)  # counts made from the content
     ]

@@ -211,6 +211,7 @@ def test_list_page_queries_are_constant(client, url):
             region=region, lead="samverkan", period_start="2017-01-01", period_end="2018-12-31"
         )
         add_rich_data(project, number)
+    count_queries(client, url)  # the first request after a change makes the facet cells
     assert count_queries(client, url) == before
 
 

@@ -1,0 +1,25 @@
+"""A project's years and its status on a given day, as conditions on its period: what the
+list's filters match and what the facet cells are counted by, so both mean the same."""
+
+from django.db.models import Q
+
+STATUS_CHOICES = [
+    ("pagaende", "Pågående"),
+    ("avslutade", "Avslutade"),
+    ("kommande", "Kommande"),
+]
+
+
+def year_condition(years):
+    condition = Q()
+    for year in years:
+        condition |= Q(period_start__year__lte=int(year), period_end__year__gte=int(year))
+    return condition
+
+
+def status_condition(status, today):
+    return {
+        "pagaende": Q(period_start__lte=today) & (Q(period_end__gte=today) | Q(period_end=None)),
+        "avslutade": Q(period_end__lt=today),
+        "kommande": Q(period_start__gt=today),
+    }[status]
