@@ -11,7 +11,12 @@ class IdFirstPaginator(Paginator):
         number = self.validate_number(number)
         first = (number - 1) * self.per_page
         ids = self.object_list.values("pk")[first : first + self.per_page]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        # Then the page's rows by those ids alone, with the list's columns and order: the
+        # filters, applied again, would have the planner match every project of a search's
+        # tens of thousands once more to join them with the page's twenty.
+        rows = self.object_list.all()
+        rows.query.clear_where()
+        return self._get_page(rows.filter(pk__in=ids), number, self)
 
 
 class CountedPaginator(IdFirstPaginator):
