@@ -7,12 +7,12 @@ changes which projects are "pågående", needs no scheduled job.
 """
 
 from django.db import connections, router, transaction
-from django.db.models import BigIntegerField, Case, Count, F, Value, When
+from django.db.models import BigIntegerField, Count, F, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from asf_portal.caching import data_changed_at
 from projects.models import FacetCell, FacetCellsMade, Project
-from projects.periods import STATUS_CHOICES, status_condition
+from projects.periods import period_status
 from regions.models import DataVersion
 
 # Held while the cells are made, so that two requests never make them at once.
@@ -69,11 +69,7 @@ CELL_COLUMNS = {
 def cell_rows(today):
     """Two grouped queries: every published project, and each of its themes."""
     published = Project.objects.published().order_by()
-    period_status = Case(
-        *[When(status_condition(value, today), then=Value(value)) for value, _ in STATUS_CHOICES],
-        default=Value(""),
-    )
-    columns = {**CELL_COLUMNS, "period_status": period_status}
+    columns = {**CELL_COLUMNS, "period_status": period_status(today)}
     no_theme = Cast(Value(None), BigIntegerField())
     return [
         published.values(**cell_names(columns, theme=no_theme)).annotate(cell_projects=Count("*")),

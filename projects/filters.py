@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -12,7 +13,7 @@ from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.facet_cells import current_cells
 from projects.models import Programme, Project, Theme, matching_project_ids
-from projects.periods import STATUS_CHOICES, status_condition, year_condition
+from projects.periods import STATUS_CHOICES, period_status, status_condition, year_condition
 from regions.models import Region
 
 SEARCH_MAX_LENGTH = 200
@@ -259,22 +260,25 @@ class ProjectFilter(django_filters.FilterSet):
         return {choice.slug: counted.get(choice.pk, 0) for choice in choices}
 
     def _count_each(self, name, choices):
-        """{value: count} for each of a year or status filter's choices, in one query."""
+        """{value: count} for each of a year or status filter's choices, in one grouped query:
+        from the cells, or from the projects with their status and years worked out alike."""
         if not choices:
             return {}
         cells = self._cells_without(name)
-        if cells is None:
-            condition = {"year": year_condition, "status": any_status_condition}[name]
-            return self._without(name).aggregate(
-                **{value: Count("pk", filter=condition([value])) for value, _ in choices}
-            )
+        if cells is not None:
+            rows, count = cells, Sum("projects")
+            status, first, last = F("period_status"), F("start_year"), F("end_year")
+        else:
+            rows, count = self._without(name), Count("*")
+            status = period_status(timezone.localdate())
+            first, last = ExtractYear("period_start"), ExtractYear("period_end")
         if name == "status":
-            return dict(cells.values_list("period_status").annotate(n=Sum("projects")))
+            return dict(rows.values(group=status).annotate(n=count).values_list("group", "n"))
         # A few dozen spans of years, each counted under every year it covers.
-        spans = cells.values_list("start_year", "end_year").annotate(n=Sum("projects"))
-        spans = [(start, end, n) for start, end, n in spans if start and end]
+        spans = rows.values(first=first, last=last).annotate(n=count)
+        spans = [(start, end, n) for start, end, n in spans.values_list("first", "last", "n")]
         return {
-            value: sum(n for start, end, n in spans if start <= int(value) <= end)
+            value: sum(n for start, end, n in spans if start and end and start <= int(value) <= end)
             for value, _ in choices
         }
 

@@ -1,7 +1,7 @@
 """A project's years and its status on a given day, as conditions on its period: what the
 list's filters match and what the facet cells are counted by, so both mean the same."""
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 STATUS_CHOICES = [
     ("pagaende", "Pågående"),
@@ -23,3 +23,12 @@ def status_condition(status, today):
         "avslutade": Q(period_end__lt=today),
         "kommande": Q(period_start__gt=today),
     }[status]
+
+
+def period_status(today):
+    """Which of the STATUS_CHOICES a project is in on `today`: "" for a project without a
+    period, which is none of them. (A period can't both have ended and be still to come.)"""
+    return Case(
+        *[When(status_condition(value, today), then=Value(value)) for value, _ in STATUS_CHOICES],
+        default=Value(""),
+    )
