@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import get_text_list
 
 from projects.filters import published_project_filter
+from projects.periods import STATUS_CHOICES
 from projects.responses import bad_filter_text
 from projects.templatetags.portal import paragraphs
 
@@ -23,7 +24,7 @@ def filter_query(project_filter):
 def describe(project_filter):
     """The filters in words: "Projekt i Kronoberg och Östergötland om samverkan"."""
     chosen = project_filter.form.cleaned_data
-    labels = dict(project_filter.STATUS_CHOICES)
+    labels = dict(STATUS_CHOICES)
     parts = ["Projekt"]
     if chosen.get("region"):
         parts.append("i " + get_text_list([r.short_name for r in chosen["region"]], "och"))

@@ -32,7 +32,6 @@ def project_years(queryset):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    STATUS_CHOICES = STATUS_CHOICES
     SORT_CHOICES = [
         ("relevans", "Relevans (vid sökning)"),
         ("titel", "Titel"),
@@ -205,7 +204,7 @@ class ProjectFilter(django_filters.FilterSet):
             "theme": [(theme.slug, theme.name) for theme in themes],
             "programme": [(programme.slug, programme.name) for programme in programmes],
             "year": self.years,
-            "status": self.STATUS_CHOICES,
+            "status": STATUS_CHOICES,
         }
         return [
             Facet(
@@ -276,7 +275,7 @@ class ProjectFilter(django_filters.FilterSet):
             return dict(rows.values(group=status).annotate(n=count).values_list("group", "n"))
         # A few dozen spans of years, each counted under every year it covers.
         spans = rows.values(first=first, last=last).annotate(n=count)
-        spans = [(start, end, n) for start, end, n in spans.values_list("first", "last", "n")]
+        spans = list(spans.values_list("first", "last", "n"))
         return {
             value: sum(n for start, end, n in spans if start and end and start <= int(value) <= end)
             for value, _ in choices

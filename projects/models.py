@@ -590,6 +590,8 @@ class FacetCell(models.Model):
     projects = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = "facettcell"
+        verbose_name_plural = "facettceller"
         indexes = [models.Index(fields=["theme", "region"], name="facet_cell_theme_region")]
 
     def __str__(self):
@@ -601,8 +603,12 @@ class FacetCellsMade(models.Model):
 
     DERIVED = True
 
-    data_changed_at = models.DateTimeField()
-    as_of = models.DateField()
+    data_changed_at = models.DateTimeField("för data ändrade")
+    as_of = models.DateField("för dagen")
+
+    class Meta:
+        verbose_name = "facettcellernas version"
+        verbose_name_plural = "facettcellernas versioner"
 
     def __str__(self):
         return f"{self.data_changed_at.isoformat()}, {self.as_of.isoformat()}"

@@ -16,9 +16,13 @@ class Migration(migrations.Migration):
             name='FacetCellsMade',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data_changed_at', models.DateTimeField()),
-                ('as_of', models.DateField()),
+                ('data_changed_at', models.DateTimeField(verbose_name='för data ändrade')),
+                ('as_of', models.DateField(verbose_name='för dagen')),
             ],
+            options={
+                'verbose_name': 'facettcellernas version',
+                'verbose_name_plural': 'facettcellernas versioner',
+            },
         ),
         migrations.CreateModel(
             name='FacetCell',
@@ -33,6 +37,8 @@ class Migration(migrations.Migration):
                 ('theme', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.theme')),
             ],
             options={
+                'verbose_name': 'facettcell',
+                'verbose_name_plural': 'facettceller',
                 'indexes': [models.Index(fields=['theme', 'region'], name='facet_cell_theme_region')],
             },
         ),
