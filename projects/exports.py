@@ -18,14 +18,13 @@ from functools import lru_cache
 from itertools import islice
 from types import SimpleNamespace
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import OuterRef
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from projects.lookups import IdArray
 from projects.models import Contact, Goal, Partnership, Programme, Project, Theme, format_period
 from regions.models import Region, Source
 
@@ -94,6 +93,13 @@ class Field:
         value, cell = self.value, self.cell
         if self.is_path:
             return lambda obj: csv_cell(cell(absolute(value(obj))))
+        if cell is cell_text:
+            # Most cells are texts already, and a row has 32: a call fewer for each.
+            def text_cell(obj):
+                text = value(obj)
+                return csv_cell(text if text.__class__ is str else cell_text(text))
+
+            return text_cell
         return lambda obj: csv_cell(cell(value(obj)))
 
 
@@ -429,6 +435,24 @@ def by_project(model, ids, record):
     return records
 
 
+def themes_by_project(ids, theme_names):
+    """{project id: [theme name, ...]}, in the order of theme_names: a project's few themes
+    by id, named from the handful there are (a subquery for each project took a tenth of an
+    export)."""
+    position = {pk: number for number, pk in enumerate(theme_names)}
+    themes = defaultdict(list)
+    tagged = Project.themes.through.objects.filter(project__any=ids)
+    for project_id, theme_id in tagged.values_list("project", "theme"):
+        themes[project_id].append(theme_id)
+    return defaultdict(
+        list,
+        {
+            project_id: [theme_names[pk] for pk in sorted(tagged_ids, key=position.__getitem__)]
+            for project_id, tagged_ids in themes.items()
+        },
+    )
+
+
 def page_paths(view_name):
     """slug -> reverse(view_name, args=[slug]), reversed once: reverse() for every project took
     a quarter of a row's time. A slug goes into a path as it is: it has nothing to quote."""
@@ -450,18 +474,20 @@ def project_rows(queryset):
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
     sources = Source.objects.only("publisher", "title", "retrieved_year", "url").in_bulk()
+    theme_names = dict(Theme.objects.values_list("pk", "name"))  # in the themes' own order
     path = page_paths("projects:detail")
-    # A project's few themes come with it, as an array of their names.
-    themes = Theme.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
-    projects = queryset.values(*PROJECT_COLUMNS, theme_names=ArraySubquery(themes))
+    projects = queryset.values(*PROJECT_COLUMNS)
     for chunk in in_chunks(projects.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-        ids = [project["id"] for project in chunk]
+        # One array for the chunk's four queries: a list would be walked each time.
+        ids = IdArray.of(project["id"] for project in chunk)
+        themes = themes_by_project(ids, theme_names)
         goals = by_project(Goal, ids, GOAL_RECORD)
         partners = by_project(Partnership, ids, PARTNER_RECORD)
         contacts = by_project(Contact, ids, CONTACT_RECORD)
         for project in chunk:
             yield ProjectRow(
                 **project,
+                theme_names=themes[project["id"]],
                 path=path(project["slug"]),
                 region=regions[project["region_id"]],
                 programme=programmes[project["programme_id"]],

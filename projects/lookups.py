@@ -3,18 +3,25 @@
 from django.db import models
 
 
-class IdArray(str):
+class IdArray:
     """Ids as one PostgreSQL array literal, '{1,2,3}', made once however often it is used.
 
-    A string, so Django passes it on as it is: a list would be walked element by element
-    each time a queryset is filtered with it.
+    Neither a list nor a string: Django walks a value it can iterate each time a queryset is
+    filtered with it, element by element (a list) or, on a foreign key, character by character
+    (a string), and a common word's search hits are tens of thousands of ids.
     """
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal):
+        self.literal = literal
 
     @classmethod
     def of(cls, ids):
-        # Made by a classmethod, so str's own constructor stays as it is: the cache pickles
-        # an IdArray and unpickling calls cls("{1,2,3}").
         return cls("{" + ",".join(str(int(value)) for value in ids) + "}")
+
+    def __str__(self):
+        return self.literal
 
 
 @models.ForeignKey.register_lookup

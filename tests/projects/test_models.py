@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.lookups import IdArray
-from projects.models import Contact, Goal, Project, project_ids_matching
+from projects.models import Contact, Goal, Project, Theme, project_ids_matching
 from tests.conftest import make_project, make_region
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,12 @@ def test_any_lookup_takes_ids_as_one_array():
     assert not Project.objects.filter(pk__any=[]).exists()
     sql, params = chosen.query.sql_with_params()
     assert "= ANY(%s::bigint[])" in sql and f"{{{first.pk},{second.pk}}}" in params
+
+
+def test_any_lookup_on_a_foreign_key_never_walks_the_array():
+    project = make_project()
+    ids = IdArray.of([project.pk])
+    assert not hasattr(ids, "__iter__")  # Django checks each element of what it can iterate
+    assert list(Project.themes.through.objects.filter(project__any=ids)) == []
+    project.themes.add(Theme.objects.first())
+    assert Project.themes.through.objects.filter(project__any=ids).count() == 1
