@@ -45,8 +45,7 @@ def make(using, today):
             return False
         # The data version first: a change saved while the cells are made then only makes
         # them again on the next request, never leaves them stale under a current stamp.
-        changed_at = DataVersion.objects.using(using).values_list("changed_at", flat=True).first()
-        changed_at = changed_at or DataVersion.touch(using)  # as DataVersion.current()
+        changed_at = DataVersion.current(using)
         if made_for(using) == (changed_at, today):
             return True
         FacetCell.objects.using(using).delete()

@@ -230,12 +230,19 @@ class ProjectFilter(django_filters.FilterSet):
         others = [(other, values) for other, values in self.selection() if other != name]
         return until_data_changes(f"facet-{name}", [timezone.localdate(), *others], count)
 
+    def _chosen_but(self, name):
+        """{filter: value} of every valid filter given a value, but `name` and the sort."""
+        return {
+            filter_name: value
+            for filter_name, value in getattr(self.form, "cleaned_data", {}).items()
+            if value and filter_name not in {name, "sort"}
+        }
+
     def _without(self, name):
         """The list with every valid filter applied but one, unsorted."""
         queryset = self.queryset.order_by()
-        for filter_name, value in getattr(self.form, "cleaned_data", {}).items():
-            if filter_name not in {name, "sort"}:
-                queryset = self.filters[filter_name].filter(queryset, value)
+        for filter_name, value in self._chosen_but(name).items():
+            queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
 
     def _count_by(self, name, choices):
@@ -287,11 +294,7 @@ class ProjectFilter(django_filters.FilterSet):
         None where the cells cannot tell: under a search, and for projects with any of several
         themes (a project with two of them is in two theme cells, and would count twice).
         """
-        chosen = {
-            filter_name: value
-            for filter_name, value in getattr(self.form, "cleaned_data", {}).items()
-            if value and filter_name not in {name, "sort"}
-        }
+        chosen = self._chosen_but(name)
         themes = chosen.pop("theme", [])
         if "q" in chosen or len(themes) > 1 or self.current_cells is None:
             return None
@@ -326,19 +329,12 @@ def any_status_condition(statuses):
     return condition
 
 
-def any_year_cell(years):
-    condition = Q()
-    for year in years:
-        condition |= Q(start_year__lte=int(year), end_year__gte=int(year))
-    return condition
-
-
 # What each filter but the search and the themes keeps of the facet cells, as its filter_
 # method keeps of the projects. The cells were made for today: their status is today's.
 CELL_CONDITIONS = {
     "region": lambda regions: Q(region__in=regions),
     "programme": lambda programmes: Q(programme__in=programmes),
-    "year": any_year_cell,
+    "year": lambda years: year_condition(years, "start_year", "end_year"),
     "status": lambda statuses: Q(period_status__in=statuses),
 }
 

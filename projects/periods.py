@@ -10,10 +10,12 @@ STATUS_CHOICES = [
 ]
 
 
-def year_condition(years):
+def year_condition(years, first="period_start__year", last="period_end__year"):
+    """Running in any of the years: its first year at most and its last at least one of them
+    (first and last name the years, of a project's period or of a facet cell)."""
     condition = Q()
     for year in years:
-        condition |= Q(period_start__year__lte=int(year), period_end__year__gte=int(year))
+        condition |= Q(**{f"{first}__lte": int(year), f"{last}__gte": int(year)})
     return condition
 
 

@@ -285,10 +285,10 @@ class DataVersion(models.Model):
         return self.changed_at.isoformat()
 
     @classmethod
-    def current(cls):
+    def current(cls, using=None):
         """When the data last changed (now, the first time anyone asks)."""
-        changed_at = cls.objects.values_list("changed_at", flat=True).first()
-        return changed_at or cls.touch()
+        changed_at = cls.objects.using(using).values_list("changed_at", flat=True).first()
+        return changed_at or cls.touch(using)
 
     @classmethod
     def touch(cls, using=None, **kwargs):
