@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 from types import SimpleNamespace
 
@@ -22,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from projects.lookups import IdArray
@@ -176,8 +177,11 @@ def precision_label(precision):
 
 # Formatting a period through Django's localisation took a quarter of a row's time. The portal
 # speaks Swedish only, so a period always reads the same, and projects share periods: most
-# give years or months. (A few megabytes at most.)
-period_label = lru_cache(maxsize=2**15)(format_period)
+# give years or months. Those given to the day seldom share both days, but do share each, so
+# each day's text is kept too. (A few megabytes at most.)
+period_label = lru_cache(maxsize=2**15)(
+    partial(format_period, format_date=lru_cache(maxsize=2**15)(date_format))
+)
 
 
 def contacts_field(contacts):

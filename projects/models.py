@@ -169,16 +169,18 @@ def swedish_query(text):
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
 
 
-def format_period(start, end, precision):
-    """The period as the source gives it: "2017–2018", never a day nobody published."""
+def format_period(start, end, precision, format_date=date_format):
+    """The period as the source gives it: "2017–2018", never a day nobody published.
+
+    format_date(day, format) is Django's date_format unless a caller keeps its results."""
     fmt = {"year": "Y", "month": "F Y"}.get(precision, "j F Y")
     if start is None and end is None:
         return ""
     if start is None:
-        return f"till {date_format(end, fmt)}"
+        return f"till {format_date(end, fmt)}"
     if end is None:
-        return f"från {date_format(start, fmt)}"
-    first, last = date_format(start, fmt), date_format(end, fmt)
+        return f"från {format_date(start, fmt)}"
+    first, last = format_date(start, fmt), format_date(end, fmt)
     return first if first == last else f"{first}–{last}"
 
 
