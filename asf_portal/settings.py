@@ -134,6 +134,9 @@ else:
 # Public pages carry ETags, answer 304 and are kept in the cache until the data changes, and
 # so are costly figures such as facet counts and statistics (asf_portal/caching.py).
 CACHE_UNTIL_DATA_CHANGES = env_bool("CACHE_UNTIL_DATA_CHANGES", default=True)
+# Where the export of every project is kept until the data changes (projects/saved_exports.py):
+# a directory of the app server's own that it may write to. Empty: never kept.
+EXPORT_FILES_DIR = os.environ.get("EXPORT_FILES_DIR", str(BASE_DIR / "var" / "exports"))
 # How long browsers and CDNs may keep a public page before asking again (with its ETag).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 

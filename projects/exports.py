@@ -32,7 +32,7 @@ from regions.models import Region, Source
 # Projects read per round: each chunk's goals, partners and contacts come in a few queries,
 # so memory stays flat and the queries grow with chunks, never with projects.
 CHUNK_SIZE = 2000
-# Lines handed to the response at a time: it encodes and sends each piece on its own.
+# Lines handed to the response at a time.
 LINES_PER_PIECE = 200
 # Between the values of a multi-valued cell; records (goals, contacts) go one a line.
 LIST_SEPARATOR = " | "
@@ -502,18 +502,35 @@ def project_rows(queryset):
             )
 
 
-def download(texts, content_type, extension):
-    pieces = ("".join(lines) for lines in in_chunks(texts, LINES_PER_PIECE))
-    response = StreamingHttpResponse(pieces, content_type=content_type)
-    filename = f"asf-projekt-{timezone.localdate():%Y-%m-%d}.{extension}"
+@dataclass(frozen=True)
+class FileFormat:
+    extension: str
+    content_type: str
+    texts: Callable  # (ProjectRows, request) -> the file's texts, a line or record each
+
+
+CSV = FileFormat("csv", "text/csv; charset=utf-8", csv_lines)
+JSON = FileFormat("json", "application/json; charset=utf-8", json_chunks)
+
+
+def pieces(file_format, queryset, request):
+    """The queryset's projects as the file's text, LINES_PER_PIECE lines a piece: the response
+    encodes and sends each piece on its own."""
+    texts = file_format.texts(project_rows(queryset), request)
+    return ("".join(lines) for lines in in_chunks(texts, LINES_PER_PIECE))
+
+
+def as_attachment(response, file_format):
+    filename = f"asf-projekt-{timezone.localdate():%Y-%m-%d}.{file_format.extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def csv_download(queryset, request):
-    return download(csv_lines(project_rows(queryset), request), "text/csv; charset=utf-8", "csv")
+def streaming_download(content, file_format):
+    """A download of the content, an iterable of texts or bytes, sent as it is made."""
+    response = StreamingHttpResponse(content, content_type=file_format.content_type)
+    return as_attachment(response, file_format)
 
 
-def json_download(queryset, request):
-    chunks = json_chunks(project_rows(queryset), request)
-    return download(chunks, "application/json; charset=utf-8", "json")
+def download(file_format, queryset, request):
+    return streaming_download(pieces(file_format, queryset, request), file_format)

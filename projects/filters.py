@@ -38,6 +38,7 @@ class ProjectFilter(django_filters.FilterSet):
         ("period", "Period"),
         ("region", "Region"),
     ]
+    USUAL_SORT = "titel"
     SORT_ORDER = {
         "titel": ["title", "pk"],
         "period": ["period_start", "period_end", "title", "pk"],
@@ -141,7 +142,7 @@ class ProjectFilter(django_filters.FilterSet):
         requested = self.cleaned("sort")
         if requested == "relevans" and not self.search_text:
             requested = ""
-        return requested or ("relevans" if self.search_text else "titel")
+        return requested or ("relevans" if self.search_text else self.USUAL_SORT)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -156,6 +157,10 @@ class ProjectFilter(django_filters.FilterSet):
             for name, messages in self.errors.items()
             for message in messages
         ]
+
+    def lists_every_project(self):
+        """No filter chosen, in the usual order: the same list for everyone."""
+        return not self.selection() and self.sort_key == self.USUAL_SORT
 
     def selection(self):
         """The filters chosen, in a stable order: what the list and its counts depend on."""

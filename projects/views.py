@@ -7,6 +7,7 @@ from projects.filters import published_project_filter
 from projects.models import Project
 from projects.paging import CountedPaginator
 from projects.responses import bad_filter_json, bad_filter_text
+from projects.saved_exports import everything_download
 from projects.versions import published_versions
 from regions.models import Source
 
@@ -45,20 +46,22 @@ def project_detail(request, slug):
     return render(request, "projects/project_detail.html", context)
 
 
-# For each file format: the download, and the 400 that says in it what was wrong.
+# For each file format: the format, and the 400 that says in it what was wrong.
 EXPORT_FORMATS = {
-    "csv": (exports.csv_download, bad_filter_text),
-    "json": (exports.json_download, bad_filter_json),
+    "csv": (exports.CSV, bad_filter_text),
+    "json": (exports.JSON, bad_filter_json),
 }
 
 
 @require_safe
 def project_export(request, file_format):
-    download, bad_filter = EXPORT_FORMATS[file_format]
+    export_format, bad_filter = EXPORT_FORMATS[file_format]
     project_filter = published_project_filter(request.GET)
     if project_filter.errors:
         return bad_filter(project_filter)
-    return download(project_filter.qs, request)
+    if project_filter.lists_every_project():
+        return everything_download(export_format, project_filter.qs, request)
+    return exports.download(export_format, project_filter.qs, request)
 
 
 def open_data(request):

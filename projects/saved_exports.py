@@ -1,0 +1,119 @@
+"""The export of every published project, kept on disk once written, until the data changes.
+
+The whole data set is what is downloaded most, and editors change it far less often than it is
+downloaded; writing it takes Python 10–20 s at a hundred thousand projects. So the first
+download after a change is saved on the way as it streams, and the next ones read the saved
+file (by sendfile under gunicorn). Like the other values kept until the data changes
+(asf_portal/caching.py), it is off when CACHE_UNTIL_DATA_CHANGES is.
+
+A file's name holds the data version it was written for and the address it was asked at (the
+file's project addresses are absolute); a new version's first file removes the older ones.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse
+
+from asf_portal.caching import data_changed_at
+from projects import exports
+from regions.models import DataVersion
+
+logger = logging.getLogger(__name__)
+
+
+def everything_download(file_format, queryset, request):
+    """The download of every published project: from the saved file when there is one."""
+    if not settings.CACHE_UNTIL_DATA_CHANGES or not settings.EXPORT_FILES_DIR:
+        return exports.download(file_format, queryset, request)
+    changed_at = data_changed_at()
+    path = Path(settings.EXPORT_FILES_DIR) / saved_name(changed_at, request, file_format)
+    try:
+        saved = path.open("rb")
+    except OSError:
+        pieces = exports.pieces(file_format, queryset, request)
+        return exports.streaming_download(saved_on_the_way(pieces, path, changed_at), file_format)
+    response = FileResponse(saved, content_type=file_format.content_type)
+    return exports.as_attachment(response, file_format)
+
+
+def version_prefix(changed_at):
+    return changed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ-")
+
+
+def saved_name(changed_at, request, file_format):
+    origin = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
+    return f"{version_prefix(changed_at)}{origin}.{file_format.extension}"
+
+
+def saved_on_the_way(pieces, path, changed_at):
+    """The pieces as UTF-8, written to `path` as they stream. The file takes that name only
+    when the last piece is sent and the data is still as it was at the start: a download
+    broken off, or a change meanwhile, leaves nothing behind. A disk that fails costs the
+    saving, never the download."""
+    part = new_part(path)
+    try:
+        for piece in pieces:
+            data = piece.encode()
+            if part is not None:
+                part = written(part, data)
+            yield data
+        if part is not None:
+            keep(part, path, changed_at)
+    finally:
+        if part is not None:
+            discard(part)  # nothing left once it took its name
+
+
+def new_part(path):
+    """An open file beside `path` to write it in, or None if the disk fails."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Not a with block: saved_on_the_way closes it as the pieces end.
+        return tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f"{path.name}.", suffix=".part", delete=False
+        )
+    except OSError:
+        logger.warning("The export could not be saved in %s.", path.parent, exc_info=True)
+        return None
+
+
+def written(part, data):
+    """part with data written to it, or None, the part removed, if the disk failed."""
+    try:
+        part.write(data)
+        return part
+    except OSError:
+        logger.warning("The export could not be saved in %s.", part.name, exc_info=True)
+        discard(part)
+        return None
+
+
+def keep(part, path, changed_at):
+    """The whole part as `path`, if the data is still as it was when it was begun."""
+    try:
+        part.close()  # what is buffered is written now: the disk may fail here too
+        if DataVersion.current() == changed_at:
+            os.replace(part.name, path)
+            remove_other_versions(path.parent, changed_at)
+    except OSError:
+        logger.warning("The export could not be saved as %s.", path, exc_info=True)
+
+
+def discard(part):
+    part.close()
+    Path(part.name).unlink(missing_ok=True)
+
+
+def remove_other_versions(directory, changed_at):
+    """Files saved for other versions of the data, and parts of them still being written:
+    the writer of a part removed here would not have kept it (its data has changed)."""
+    current = version_prefix(changed_at)
+    for path in directory.iterdir():
+        if not path.name.startswith(current):
+            path.unlink(missing_ok=True)
