@@ -14,17 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import islice
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from asf_portal.paths import slug_paths
 from projects.lookups import IdArray
 from projects.models import Contact, Goal, Partnership, Programme, Project, Theme, format_period
 from regions.models import Region, Source
@@ -177,11 +176,8 @@ def precision_label(precision):
 
 # Formatting a period through Django's localisation took a quarter of a row's time. The portal
 # speaks Swedish only, so a period always reads the same, and projects share periods: most
-# give years or months. Those given to the day seldom share both days, but do share each, so
-# each day's text is kept too. (A few megabytes at most.)
-period_label = lru_cache(maxsize=2**15)(
-    partial(format_period, format_date=lru_cache(maxsize=2**15)(date_format))
-)
+# give years or months. (A few megabytes at most. Each day's text is kept too: swedish_date.)
+period_label = lru_cache(maxsize=2**15)(format_period)
 
 
 def contacts_field(contacts):
@@ -457,14 +453,6 @@ def themes_by_project(ids, theme_names):
     )
 
 
-def page_paths(view_name):
-    """slug -> reverse(view_name, args=[slug]), reversed once: reverse() for every project took
-    a quarter of a row's time. A slug goes into a path as it is: it has nothing to quote."""
-    placeholder = "slug"
-    before, _, after = reverse(view_name, args=[placeholder]).rpartition(placeholder)
-    return lambda slug: before + slug + after
-
-
 def in_chunks(iterable, size):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -479,7 +467,7 @@ def project_rows(queryset):
     programmes = Programme.objects.in_bulk()
     sources = Source.objects.only("publisher", "title", "retrieved_year", "url").in_bulk()
     theme_names = dict(Theme.objects.values_list("pk", "name"))  # in the themes' own order
-    path = page_paths("projects:detail")
+    path = slug_paths("projects:detail")
     projects = queryset.values(*PROJECT_COLUMNS)
     for chunk in in_chunks(projects.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         # One array for the chunk's four queries: a list would be walked each time.

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from asf_portal.paths import slug_paths
 
 SWEDISH = settings.SWEDISH_COLLATION
 MARKUP = RegexValidator(
@@ -179,7 +180,7 @@ class Region(Versioned):
         return self.short_name
 
     def get_absolute_url(self):
-        return reverse("regions:detail", args=[self.slug])
+        return slug_paths("regions:detail")(self.slug)
 
     def cited_sources(self, projects):
         """The sources of everything the region's page shows (with these of its projects),
