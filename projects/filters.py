@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.functional import cached_property
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.facet_cells import current_cells
-from projects.models import Programme, Project, Theme, matching_project_ids
+from projects.models import Programme, Project, Theme, search_hits
 from projects.periods import STATUS_CHOICES, period_status, status_condition, year_condition
 from regions.models import Region
 
@@ -99,12 +100,12 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["year"].extra["choices"] = self.years
 
     def filter_search(self, queryset, name, text):
-        return queryset.filter(pk__any=self.search_hits)  # text is self.search_text
+        # text is self.search_text. Searched once, however many counts apply the search.
+        return queryset.filter(pk__any=self.search_hits.ids)
 
     @cached_property
     def search_hits(self):
-        """The matching projects' ids: searched once, however many counts apply the search."""
-        return matching_project_ids(self.search_text)
+        return search_hits(self.search_text)
 
     def filter_region(self, queryset, name, regions):
         return queryset.filter(region__in=regions) if regions else queryset
@@ -260,14 +261,16 @@ class ProjectFilter(django_filters.FilterSet):
         """
         cells = self._cells_without(name)
         if cells is not None:
-            rows = cells.values_list(name).annotate(n=Sum("projects"))
+            rows = cells.values_list(name).annotate(n=Sum("projects")).order_by()
+        elif name in self._counted_together:
+            rows = self._counted_together[name]
         elif name == "theme":
             listed = self._without(name)
             rows = Project.themes.through.objects.filter(project__in=listed).values_list("theme")
-            rows = rows.annotate(n=Count("*"))
+            rows = rows.annotate(n=Count("*")).order_by()
         else:
-            rows = self._without(name).values_list(name).annotate(n=Count("*"))
-        counted = dict(rows.order_by())
+            rows = self._without(name).values_list(name).annotate(n=Count("*")).order_by()
+        counted = dict(rows)
         return {choice.slug: counted.get(choice.pk, 0) for choice in choices}
 
     def _count_each(self, name, choices):
@@ -277,21 +280,42 @@ class ProjectFilter(django_filters.FilterSet):
             return {}
         cells = self._cells_without(name)
         if cells is not None:
-            rows, count = cells, Sum("projects")
-            status, first, last = F("period_status"), F("start_year"), F("end_year")
+            rows = cells.values(**FROM_CELLS[name]).annotate(n=Sum("projects"))
+            rows = rows.values_list(*FROM_CELLS[name], "n")
+        elif name in self._counted_together:
+            rows = self._counted_together[name]
         else:
-            rows, count = self._without(name), Count("*")
-            status = period_status(timezone.localdate())
-            first, last = ExtractYear("period_start"), ExtractYear("period_end")
+            columns = projects_grouped_by(name, timezone.localdate())
+            rows = self._without(name).values(**columns).annotate(n=Count("*"))
+            rows = rows.values_list(*columns, "n")
         if name == "status":
-            return dict(rows.values(group=status).annotate(n=count).values_list("group", "n"))
+            return dict(rows)
         # A few dozen spans of years, each counted under every year it covers.
-        spans = rows.values(first=first, last=last).annotate(n=count)
-        spans = list(spans.values_list("first", "last", "n"))
+        spans = list(rows)
         return {
             value: sum(n for start, end, n in spans if start and end and start <= int(value) <= end)
             for value, _ in choices
         }
+
+    @cached_property
+    def _counted_together(self):
+        """The counts of the region, programme, year and status facets that no one chose, in
+        one grouped query of the projects, where the cells cannot count them (under a search).
+
+        Each of them applies every filter chosen, so all of them count the same projects: one
+        pass over a common word's tens of thousands of matches rather than one for each.
+        {facet: its rows, as its own grouped query would give them}.
+        """
+        unchosen = [name for name in COUNTED_BY_COLUMNS if name not in self._chosen_but("sort")]
+        if not unchosen or self._cells_without(unchosen[0]) is not None:
+            return {}
+        # The foreign keys by their field names, a year's or status's expressions by theirs.
+        fields = [name for name in unchosen if name in {"region", "programme"}]
+        expressions = {}
+        for name in unchosen:
+            expressions.update(projects_grouped_by(name, timezone.localdate()))
+        projects = self._without(unchosen[0]).values(*fields, **expressions)
+        return counted_in_one_pass(projects, {name: COLUMNS[name] for name in unchosen})
 
     def _cells_without(self, name):
         """The facet cells of the projects that every valid filter but one lets through.
@@ -318,6 +342,46 @@ class ProjectFilter(django_filters.FilterSet):
         return current_cells(timezone.localdate())
 
 
+def counted_in_one_pass(rows, groupings):
+    """{name: [(*values, count)]}: the rows counted by each of the groupings, {name: [column,
+    ...]}, in one pass with PostgreSQL's GROUPING SETS, which Django's ORM doesn't write.
+
+    GROUPING() tells which grouping a result row is of: the data's own NULLs (a project with
+    no period has no years) could not.
+    """
+    connection = connections[rows.db]
+    quoted = {
+        column: connection.ops.quote_name(column)
+        for names in groupings.values()
+        for column in names
+    }
+    sets = ", ".join(
+        "(" + ", ".join(quoted[column] for column in names) + ")" for names in groupings.values()
+    )
+    columns = ", ".join(quoted.values())
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    counted = {name: [] for name in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT GROUPING({columns}), {columns}, COUNT(*) FROM ({sql}) AS listed "
+            f"GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        # GROUPING(...) has a bit set for each column not grouped by, the first the highest.
+        positions = {column: number for number, column in enumerate(quoted)}
+        everything = (1 << len(quoted)) - 1
+        grouped_by = {}
+        for name, names in groupings.items():
+            mask = everything
+            for column in names:
+                mask &= ~(1 << (len(quoted) - 1 - positions[column]))
+            grouped_by[mask] = (name, [positions[column] for column in names])
+        for mask, *values, count in cursor.fetchall():
+            name, own = grouped_by[mask]
+            counted[name].append((*(values[position] for position in own), count))
+    return counted
+
+
 def published_project_filter(params):
     """The project list's filter over published projects, as every list, export and feed uses it.
 
@@ -342,6 +406,30 @@ CELL_CONDITIONS = {
     "year": lambda years: year_condition(years, "start_year", "end_year"),
     "status": lambda statuses: Q(period_status__in=statuses),
 }
+
+
+# The facets counted by the projects' own columns, and the names of what each groups them by.
+COLUMNS = {
+    "region": ["region"],
+    "programme": ["programme"],
+    "year": ["first", "last"],
+    "status": ["group"],
+}
+COUNTED_BY_COLUMNS = list(COLUMNS)
+# The year and status facets' groups in the facet cells ...
+FROM_CELLS = {
+    "year": {"first": F("start_year"), "last": F("end_year")},
+    "status": {"group": F("period_status")},
+}
+
+
+def projects_grouped_by(name, today):
+    """... and in the projects, their years and status worked out as the cells' were."""
+    if name == "year":
+        return {"first": ExtractYear("period_start"), "last": ExtractYear("period_end")}
+    if name == "status":
+        return {"group": period_status(today)}
+    return {}
 
 
 @dataclass

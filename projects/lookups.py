@@ -18,7 +18,7 @@ class IdArray:
 
     @classmethod
     def of(cls, ids):
-        return cls("{" + ",".join(str(int(value)) for value in ids) + "}")
+        return cls("{" + ",".join(map(str, map(int, ids))) + "}")
 
     def __str__(self):
         return self.literal

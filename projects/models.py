@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -9,15 +10,15 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from asf_portal.caching import until_data_changes
 from asf_portal.paths import slug_paths
-from projects.lookups import IdArray  # and the __any lookup that matching() uses
+from projects.lookups import IdArray  # and the __any lookup that the search uses
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import editable_region_ids
 
@@ -127,7 +128,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def matching(self, text):
         """Projects whose texts or goals match, in Swedish: inflected forms match each other."""
-        return self.filter(pk__any=matching_project_ids(text))
+        return self.filter(pk__any=search_hits(text).ids)
 
     def ranked_by(self, text):
         query = swedish_query(text)
@@ -137,7 +138,13 @@ class ProjectQuerySet(models.QuerySet):
             .order_by("-rank")
             .values("rank")[:1]
         )
-        rank = SearchRank(F("search_vector"), query) + Coalesce(Subquery(best_goal), 0.0)
+        # The best goal is looked for only in the projects found by a goal: a common word
+        # matches tens of thousands of projects, and a third of them by a goal.
+        goal_rank = Case(
+            When(pk__any=search_hits(text).found_by_goal, then=Coalesce(Subquery(best_goal), 0.0)),
+            default=0.0,
+        )
+        rank = SearchRank(F("search_vector"), query) + goal_rank
         return self.annotate(rank=rank).order_by("-rank", "title", "pk")
 
     def search(self, text):
@@ -148,21 +155,43 @@ class ProjectQuerySet(models.QuerySet):
         return self.order_by("-updated_at", "pk")
 
 
-def matching_project_ids(text):
-    """The ids of the projects whose texts or goals match the search, kept until the data
-    changes.
+@dataclass(frozen=True)
+class SearchHits:
+    ids: IdArray  # every project whose texts or goals match
+    found_by_goal: IdArray  # those with a matching goal
 
-    Searched once and then given to every query as one array of ids: a common word matches
+    @classmethod
+    def of(cls, hits):
+        """From the (project id, found by a goal) rows of project_hits(): the arrays written by
+        PostgreSQL, as the literals the queries take, with no Python work for each of tens of
+        thousands of ids."""
+        sql, params = hits.query.get_compiler(using=hits.db).as_sql()
+        with connections[hits.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(array_agg(DISTINCT id)::text, '{}'), "
+                "COALESCE((array_agg(DISTINCT id) FILTER (WHERE by_goal))::text, '{}') "
+                f"FROM ({sql}) AS hits (id, by_goal)",
+                params,
+            )
+            ids, found_by_goal = cursor.fetchone()
+        return cls(IdArray(ids), IdArray(found_by_goal))
+
+
+def search_hits(text):
+    """The projects that match the search, kept until the data changes.
+
+    Searched once and then given to every query as arrays of ids: a common word matches
     tens of thousands of projects, and the list's counts would otherwise search again for each.
     """
-    return until_data_changes("search-hits", [text], lambda: IdArray.of(project_ids_matching(text)))
+    return until_data_changes("search-hits", [text], lambda: SearchHits.of(project_hits(text)))
 
 
-def project_ids_matching(text):
-    """One UNION of two GIN index scans, so neither table is read whole."""
+def project_hits(text):
+    """(project id, found by a goal) for each match, in one UNION of two GIN index scans, so
+    neither table is read whole."""
     query = swedish_query(text)
-    in_texts = Project.objects.filter(search_vector=query).values_list("pk", flat=True)
-    in_goals = Goal.objects.filter(search_vector=query).values_list("project_id", flat=True)
+    in_texts = Project.objects.filter(search_vector=query).values_list("pk", Value(False))
+    in_goals = Goal.objects.filter(search_vector=query).values_list("project_id", Value(True))
     return in_texts.order_by().union(in_goals.order_by())
 
 

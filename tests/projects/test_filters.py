@@ -1,7 +1,11 @@
+import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +91,7 @@ def test_facet_counts_add_up_under_a_region_filter():
     [
         "theme=samverkan",  # counted from the facet cells
         "q=företag&status=avslutade",  # from the projects: the cells know nothing of a search
+        "q=företag",  # four facets from one pass, a project with no period among them
     ],
 )
 def test_facet_counts_match_the_lists_they_promise(base):
@@ -98,6 +103,20 @@ def test_facet_counts_match_the_lists_they_promise(base):
             query.setlist(facet.name, [option.value])  # instead of the facet's own choice
             _, slugs = run(query.urlencode())
             assert len(slugs) == option.count, (facet.name, option.value)
+
+
+def test_a_search_alone_counts_four_facets_in_one_pass():
+    # Region, programme, year and status all count the search's matches: one pass over them,
+    # and the themes' own query.
+    cache.clear()
+    project_filter = published_project_filter(QueryDict("q=företag"))
+    with CaptureQueriesContext(connection) as queries:
+        assert len(project_filter.facets) == 5
+    statements = [query["sql"] for query in queries]
+    assert sum("GROUPING SETS" in sql for sql in statements) == 1
+    own_counts = re.compile(r'AS "(region|programme|last|group)", COUNT')
+    assert not any(own_counts.search(sql) for sql in statements)
+    assert sum('AS "theme", COUNT' in sql for sql in statements) == 1
 
 
 def test_search_finds_any_inflection_of_upphandling_med_social_hansyn():

@@ -1,11 +1,13 @@
 import pickle
 
 import pytest
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from projects.lookups import IdArray
-from projects.models import Contact, Goal, Project, Theme, project_ids_matching
+from projects.models import Contact, Goal, Project, Theme, project_hits, swedish_query
 from tests.conftest import make_project, make_region
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +105,7 @@ def test_search_uses_the_gin_index():
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = project_ids_matching("samverkan").explain()
+        plan = project_hits("samverkan").explain()
     assert "project_search_gin" in plan
     assert "goal_search_gin" in plan
 
@@ -117,6 +119,27 @@ def test_search_finds_projects_by_their_goals():
         source=project.source,
     )
     assert project in Project.objects.search("säljbolag")
+
+
+def test_a_goal_adds_its_rank_to_its_project():
+    # Two projects alike but for a matching goal: the goal's rank is looked for only in the
+    # projects found by a goal, and adds to the one that has it.
+    region = make_region()
+    with_goal = make_project(region=region, title="Nya säljbolag")
+    without_goal = make_project(region=region, title="Nya säljbolag i länet")
+    Goal.objects.create(
+        project=with_goal, kind=Goal.Kind.RESULT, text="Tre säljbolag.", source=with_goal.source
+    )
+    ranked = Project.objects.filter(region=region).search("säljbolag")
+    ranks = dict(ranked.values_list("slug", "rank"))
+    own = dict(
+        Project.objects.filter(region=region)
+        .annotate(own=SearchRank(F("search_vector"), swedish_query("säljbolag")))
+        .values_list("slug", "own")
+    )
+    assert ranks[without_goal.slug] == pytest.approx(own[without_goal.slug])
+    assert ranks[with_goal.slug] > own[with_goal.slug] > 0
+    assert list(ranked) == [with_goal, without_goal]
 
 
 def test_published_hides_drafts():
