@@ -306,7 +306,7 @@ class ProjectFilter(django_filters.FilterSet):
         pass over a common word's tens of thousands of matches rather than one for each.
         {facet: its rows, as its own grouped query would give them}.
         """
-        unchosen = [name for name in COUNTED_BY_COLUMNS if name not in self._chosen_but("sort")]
+        unchosen = [name for name in FACET_COLUMNS if name not in self._chosen_but("sort")]
         if not unchosen or self._cells_without(unchosen[0]) is not None:
             return {}
         # The foreign keys by their field names, a year's or status's expressions by theirs.
@@ -315,7 +315,7 @@ class ProjectFilter(django_filters.FilterSet):
         for name in unchosen:
             expressions.update(projects_grouped_by(name, timezone.localdate()))
         projects = self._without(unchosen[0]).values(*fields, **expressions)
-        return counted_in_one_pass(projects, {name: COLUMNS[name] for name in unchosen})
+        return counted_in_one_pass(projects, {name: FACET_COLUMNS[name] for name in unchosen})
 
     def _cells_without(self, name):
         """The facet cells of the projects that every valid filter but one lets through.
@@ -344,41 +344,33 @@ class ProjectFilter(django_filters.FilterSet):
 
 def counted_in_one_pass(rows, groupings):
     """{name: [(*values, count)]}: the rows counted by each of the groupings, {name: [column,
-    ...]}, in one pass with PostgreSQL's GROUPING SETS, which Django's ORM doesn't write.
-
-    GROUPING() tells which grouping a result row is of: the data's own NULLs (a project with
-    no period has no years) could not.
-    """
+    ...]}, in one pass with PostgreSQL's GROUPING SETS, which Django's ORM doesn't write."""
     connection = connections[rows.db]
-    quoted = {
-        column: connection.ops.quote_name(column)
-        for names in groupings.values()
-        for column in names
-    }
+    names = list(groupings)
+    columns = [column for name in names for column in groupings[name]]
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    position = {column: number for number, column in enumerate(columns)}
     sets = ", ".join(
-        "(" + ", ".join(quoted[column] for column in names) + ")" for names in groupings.values()
+        "(" + ", ".join(quoted[position[column]] for column in groupings[name]) + ")"
+        for name in names
     )
-    columns = ", ".join(quoted.values())
+    # GROUPING(column) is 0 in the rows grouped by that column. Each grouping's first column
+    # tells its rows apart: the data's own NULLs (a project with no period has no years)
+    # could not.
+    flags = ", ".join(f"GROUPING({quoted[position[groupings[name][0]]]})" for name in names)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    counted = {name: [] for name in groupings}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT GROUPING({columns}), {columns}, COUNT(*) FROM ({sql}) AS listed "
+            f"SELECT {flags}, {', '.join(quoted)}, COUNT(*) FROM ({sql}) AS listed "
             f"GROUP BY GROUPING SETS ({sets})",
             params,
         )
-        # GROUPING(...) has a bit set for each column not grouped by, the first the highest.
-        positions = {column: number for number, column in enumerate(quoted)}
-        everything = (1 << len(quoted)) - 1
-        grouped_by = {}
-        for name, names in groupings.items():
-            mask = everything
-            for column in names:
-                mask &= ~(1 << (len(quoted) - 1 - positions[column]))
-            grouped_by[mask] = (name, [positions[column] for column in names])
-        for mask, *values, count in cursor.fetchall():
-            name, own = grouped_by[mask]
-            counted[name].append((*(values[position] for position in own), count))
+        counted = {name: [] for name in names}
+        for row in cursor.fetchall():
+            grouped_by, values, count = row[: len(names)], row[len(names) : -1], row[-1]
+            name = names[grouped_by.index(0)]
+            own = (values[position[column]] for column in groupings[name])
+            counted[name].append((*own, count))
     return counted
 
 
@@ -409,13 +401,12 @@ CELL_CONDITIONS = {
 
 
 # The facets counted by the projects' own columns, and the names of what each groups them by.
-COLUMNS = {
+FACET_COLUMNS = {
     "region": ["region"],
     "programme": ["programme"],
     "year": ["first", "last"],
     "status": ["group"],
 }
-COUNTED_BY_COLUMNS = list(COLUMNS)
 # The year and status facets' groups in the facet cells ...
 FROM_CELLS = {
     "year": {"first": F("start_year"), "last": F("end_year")},
