@@ -148,7 +148,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.sort_key == "relevans":
-            return queryset.ranked_by(self.search_text)
+            return queryset.ranked_by(self.search_text, self.search_hits)
         return queryset.order_by(*self.SORT_ORDER[self.sort_key])
 
     def error_messages(self):
@@ -274,8 +274,9 @@ class ProjectFilter(django_filters.FilterSet):
         return {choice.slug: counted.get(choice.pk, 0) for choice in choices}
 
     def _count_each(self, name, choices):
-        """{value: count} for each of a year or status filter's choices, in one grouped query:
-        from the cells, or from the projects with their status and years worked out alike."""
+        """{value: count} for each of a year or status filter's choices, in one grouped query
+        (or the pass counted together): from the cells, or from the projects with their status
+        and years worked out alike."""
         if not choices:
             return {}
         cells = self._cells_without(name)

@@ -126,11 +126,9 @@ class ProjectQuerySet(models.QuerySet):
             models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
         )
 
-    def matching(self, text):
-        """Projects whose texts or goals match, in Swedish: inflected forms match each other."""
-        return self.filter(pk__any=search_hits(text).ids)
-
-    def ranked_by(self, text):
+    def ranked_by(self, text, hits=None):
+        """Best matches first; `hits`, the search_hits(text) already at hand, if any."""
+        hits = hits or search_hits(text)
         query = swedish_query(text)
         best_goal = (
             Goal.objects.filter(project=OuterRef("pk"), search_vector=query)
@@ -141,15 +139,17 @@ class ProjectQuerySet(models.QuerySet):
         # The best goal is looked for only in the projects found by a goal: a common word
         # matches tens of thousands of projects, and a third of them by a goal.
         goal_rank = Case(
-            When(pk__any=search_hits(text).found_by_goal, then=Coalesce(Subquery(best_goal), 0.0)),
+            When(pk__any=hits.found_by_goal, then=Coalesce(Subquery(best_goal), 0.0)),
             default=0.0,
         )
         rank = SearchRank(F("search_vector"), query) + goal_rank
         return self.annotate(rank=rank).order_by("-rank", "title", "pk")
 
     def search(self, text):
-        """Swedish full-text search, best matches first."""
-        return self.matching(text).ranked_by(text)
+        """Swedish full-text search, best matches first: projects whose texts or goals match,
+        inflected forms matching each other."""
+        hits = search_hits(text)
+        return self.filter(pk__any=hits.ids).ranked_by(text, hits)
 
     def recently_changed(self):
         return self.order_by("-updated_at", "pk")

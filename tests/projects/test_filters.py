@@ -119,6 +119,14 @@ def test_a_search_alone_counts_four_facets_in_one_pass():
     assert sum('AS "theme", COUNT' in sql for sql in statements) == 1
 
 
+def test_a_search_looks_for_its_matches_once_with_the_caches_off(client, settings):
+    # The list's filter, its counts and its ranking share one search for the matches.
+    settings.CACHE_UNTIL_DATA_CHANGES = False
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/projekt/?q=företag").status_code == 200
+    assert sum("array_agg(DISTINCT id)" in query["sql"] for query in queries) == 1
+
+
 def test_search_finds_any_inflection_of_upphandling_med_social_hansyn():
     _, slugs = run("q=upphandling med social hänsyn")
     assert slugs == ["starkare-asf-i-jonkopings-lan"]
