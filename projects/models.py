@@ -20,7 +20,7 @@ from asf_portal.caching import until_data_changes
 from asf_portal.paths import slug_paths
 from projects.lookups import IdArray  # and the __any lookup that the search uses
 from regions.models import Region, Source, Versioned, plain_text, track_history
-from regions.roles import editable_region_ids
+from regions.roles import viewable_region_ids
 
 SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
@@ -90,10 +90,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(status=Project.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published projects, and the drafts an editor may preview: their own regions'."""
+        """Published projects, and the drafts an editor or reader may preview: those of the
+        regions they have a role in."""
         if not (user.is_authenticated and user.has_perm("projects.view_project")):
             return self.published()
-        region_ids = editable_region_ids(user)
+        region_ids = viewable_region_ids(user)
         previewable = Q() if region_ids is None else Q(region__in=region_ids)
         return self.filter(Q(status=Project.Status.PUBLISHED) | previewable)
 

@@ -1,9 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.forms import BaseInlineFormSet
 
 from projects.models import Contact
 from regions.admin_base import RegionScopedAdmin, ScopedInline, VersionedInline
-from regions.models import ActionPlan, County, Priority, Region, RegionFigure, Source
+from regions.models import (
+    ActionPlan,
+    County,
+    Priority,
+    Region,
+    RegionFigure,
+    RegionRole,
+    Source,
+)
 from regions.roles import is_administrator
 
 
@@ -43,6 +53,29 @@ class RegionContactInline(ScopedInline, admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
+class RegionRoleFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's names the field ("user"), in English.
+        return "Samma användare står på två rader: en användare har en roll per region."
+
+
+class RegionRoleInline(admin.TabularInline):
+    """Who edits or reads the region. Only administrators hold the permissions to the roles,
+    so the admin shows this to nobody else."""
+
+    model = RegionRole
+    formset = RegionRoleFormSet
+    extra = 0
+    verbose_name = "roll"
+    verbose_name_plural = "redaktörer och läsare"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # A role only works for an account that may sign in to the admin.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Region)
 class RegionAdmin(RegionScopedAdmin):
     region_lookup = "pk"
@@ -52,12 +85,7 @@ class RegionAdmin(RegionScopedAdmin):
     search_fields = ["name", "short_name", "county__name", "county__code"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["county", "source", "description_source"]
-    filter_horizontal = ["editors"]
-    inlines = [ActionPlanInline, RegionFigureInline, RegionContactInline]
-
-    def get_exclude(self, request, obj=None):
-        # Only administrators decide who edits a region.
-        return [] if is_administrator(request.user) else ["editors"]
+    inlines = [ActionPlanInline, RegionFigureInline, RegionContactInline, RegionRoleInline]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if is_administrator(request.user) else {}

@@ -4,8 +4,9 @@
   record that someone else saved in between is refused, showing what they changed.
 - History: django-simple-history keeps every version; administrators compare and restore
   them, deleted records included (the "Borttagna" list).
-- Region scope: a regional editor sees and changes only their own regions' content,
-  everywhere the admin reaches it (lists, forms, choices, autocomplete, history).
+- Region scope: a regional editor or reader sees only the content of the regions they have a
+  role in, everywhere the admin reaches it (lists, forms, choices, autocomplete, history),
+  and changes only that of the regions they edit.
 """
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from regions.roles import editable_region_ids
+from regions.roles import editable_region_ids, viewable_region_ids
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -148,10 +149,13 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/scoped_change_list.html"
     history_list_display = ["version"]
 
-    def region_ids(self, request):
-        if not hasattr(request, "_editable_region_ids"):
-            request._editable_region_ids = editable_region_ids(request.user)
-        return request._editable_region_ids
+    def region_ids(self, request, editable=False):
+        """The regions whose content the user sees, or with `editable` changes; None: all."""
+        attribute = "_editable_region_ids" if editable else "_viewable_region_ids"
+        if not hasattr(request, attribute):
+            find = editable_region_ids if editable else viewable_region_ids
+            setattr(request, attribute, find(request.user))
+        return getattr(request, attribute)
 
     def scope(self, region_ids):
         return Q(**{f"{self.region_lookup}__in": region_ids})
@@ -164,8 +168,8 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
                 return None
         return obj.pk if last == "pk" else getattr(obj, f"{last}_id", None)
 
-    def in_scope(self, request, obj):
-        region_ids = self.region_ids(request)
+    def in_scope(self, request, obj, editable=False):
+        region_ids = self.region_ids(request, editable)
         return region_ids is None or self.region_id_of(obj) in region_ids
 
     def get_queryset(self, request):
@@ -179,16 +183,25 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj))
+        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj))
+        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        limit_to_scope(field, db_field.related_model, self.region_ids(request))
+        limit_to_scope(field, db_field.related_model, self.region_ids(request, editable=True))
         return field
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # Autocomplete offers choices for a form: only what the user may put there.
+            region_ids = self.region_ids(request, editable=True)
+            if region_ids is not None:
+                queryset = queryset.filter(self.scope(region_ids))
+        return queryset, may_have_duplicates
 
     def get_fieldsets(self, request, obj=None):
         return with_seen_version(super().get_fieldsets(request, obj))

@@ -17,12 +17,11 @@ class RegionsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(DataVersion.touch, sender=model, dispatch_uid=f"version-{model}")
             for field in model._meta.local_many_to_many:
-                if field.name != "editors":  # who edits a region is not public
-                    m2m_changed.connect(
-                        DataVersion.touch,
-                        sender=field.remote_field.through,
-                        dispatch_uid=f"version-{model}-{field.name}",
-                    )
+                m2m_changed.connect(
+                    DataVersion.touch,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"version-{model}-{field.name}",
+                )
 
 
 def content_models(apps):
@@ -30,7 +29,7 @@ def content_models(apps):
         model
         for label in ("regions", "projects")
         for model in apps.get_app_config(label).get_models()
-        if model.__name__ != "DataVersion"
+        if model.__name__ not in ("DataVersion", "RegionRole")  # who edits is not public
         and not model.__name__.startswith("Historical")
         and not getattr(model, "DERIVED", False)  # counts made from the content
     ]

@@ -152,13 +152,6 @@ class Region(Versioned):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="regions", verbose_name="källa"
     )
-    editors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="edited_regions",
-        verbose_name="regionredaktörer",
-        help_text="Användare som får se och ändra regionens innehåll i administrationen.",
-    )
     updated_at = models.DateTimeField("senast ändrad", auto_now=True)
 
     objects = RegionQuerySet.as_manager()
@@ -193,6 +186,48 @@ class Region(Versioned):
         if self.description_source:
             sources.insert(0, self.description_source)
         return list(dict.fromkeys(sources))
+
+
+class RegionRole(models.Model):
+    """What one user may do with one region's content in the admin: a person can edit one
+    region and only read another."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", "regionredaktör"
+        READER = "reader", "regionläsare"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_roles",
+        verbose_name="användare",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="roles", verbose_name="region"
+    )
+    role = models.CharField(
+        "roll",
+        max_length=10,
+        choices=Role,
+        default=Role.EDITOR,
+        help_text="En regionredaktör ser och ändrar regionens innehåll, en regionläsare ser det "
+        "men ändrar inget.",
+    )
+
+    class Meta:
+        verbose_name = "roll i regionen"
+        verbose_name_plural = "roller i regionen"
+        ordering = ["region__short_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                name="region_role_one_per_user_and_region",
+                violation_error_message="Användaren har redan en roll i regionen.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_role_display()}, {self.region}"
 
 
 class ActionPlan(Versioned):

@@ -1,10 +1,18 @@
-"""Who may do what in the admin: the two roles, and which regions a user may edit.
+"""Who may do what in the admin: the roles, and which regions a user may see or edit.
 
-Roles are groups, kept in step with this module after every migrate (see apps.py), so
-that a fresh database and the test database have them too.
+A user's role is per region (regions.models.RegionRole): editor in one region, reader in
+another. The groups carry the model-level permissions and follow the roles: anyone who edits
+some region is in the editors' group, anyone who only reads in the readers'. Which records
+those permissions reach is decided per region, by viewable_region_ids and
+editable_region_ids. The groups are kept in step with this module after every migrate (see
+apps.py), so that a fresh database and the test database have them too.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from regions.models import RegionRole
 
 ADMINISTRATORS = "Administratörer"
 REGIONAL_EDITORS = "Regionredaktörer"
@@ -80,10 +88,40 @@ def is_administrator(user):
     return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
 
 
+def viewable_region_ids(user):
+    """The regions whose content the user may see in the admin (and whose drafts they may
+    preview): those they edit or read. None means all of them."""
+    return region_ids(user, [RegionRole.Role.EDITOR, RegionRole.Role.READER])
+
+
 def editable_region_ids(user):
-    """The regions whose content the user may see in the admin; None means all of them."""
+    """The regions whose content the user may change, add to or delete from: those they
+    edit. None means all of them."""
+    return region_ids(user, [RegionRole.Role.EDITOR])
+
+
+def region_ids(user, roles):
     if not user.is_active or not user.is_staff:
         return []
     if is_administrator(user):
         return None
-    return list(user.edited_regions.values_list("pk", flat=True))
+    return list(user.region_roles.filter(role__in=roles).values_list("region_id", flat=True))
+
+
+@receiver([post_save, post_delete], sender=RegionRole)
+def keep_groups_in_step_with_roles(instance, **kwargs):
+    """The editors' group for a user who edits some region, else the readers' group for one
+    who reads some region, else neither: the groups give the model-level permissions, the
+    roles decide which regions' records they reach."""
+    user = instance.user
+    roles = set(user.region_roles.values_list("role", flat=True))
+    if RegionRole.Role.EDITOR in roles:
+        wanted = REGIONAL_EDITORS
+    elif roles:
+        wanted = REGIONAL_READERS
+    else:
+        wanted = None
+    groups = Group.objects.filter(name__in=[REGIONAL_EDITORS, REGIONAL_READERS])
+    user.groups.remove(*groups.exclude(name=wanted))
+    if wanted:
+        user.groups.add(groups.get(name=wanted))

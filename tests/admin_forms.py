@@ -2,10 +2,9 @@
 
 from datetime import date, datetime
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from regions.models import Region
-from regions.roles import REGIONAL_EDITORS
+from regions.models import Region, RegionRole
 
 
 def value_for_post(value):
@@ -41,11 +40,11 @@ def change_form_data(response):
     return data
 
 
-def make_editor(username, *region_slugs, group=REGIONAL_EDITORS):
+def make_editor(username, *region_slugs, role=RegionRole.Role.EDITOR):
+    """A staff user with the role in each region; the role's group follows (regions.roles)."""
     user = User.objects.create_user(username, f"{username}@example.se", "ett-långt-lösenord-1")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=group))
     for slug in region_slugs:
-        Region.objects.get(slug=slug).editors.add(user)
+        RegionRole.objects.create(user=user, region=Region.objects.get(slug=slug), role=role)
     return user

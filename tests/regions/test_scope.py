@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from projects.models import Contact, Goal, Project
-from regions.models import ActionPlan, Region
-from regions.roles import REGIONAL_READERS
+from regions.models import ActionPlan, Region, RegionRole
+from regions.roles import REGIONAL_EDITORS, REGIONAL_READERS
 from tests.admin_forms import change_form_data, make_editor
 from tests.conftest import make_project
 
@@ -26,7 +26,7 @@ def editor(client):
 
 @pytest.fixture
 def reader(client):
-    client.force_login(make_editor("lasse", "kronoberg", group=REGIONAL_READERS))
+    client.force_login(make_editor("lasse", "kronoberg", role=RegionRole.Role.READER))
     return client
 
 
@@ -206,7 +206,15 @@ def test_make_editor_command(capsys):
 
     nora = User.objects.get(username="nora")
     assert nora.is_staff and not nora.has_usable_password()
-    assert sorted(nora.edited_regions.values_list("slug", flat=True)) == ["norrbotten", "skane"]
-    assert nora.groups.get().name == "Regionredaktörer"
+
+    def roles():
+        return sorted(nora.region_roles.values_list("region__slug", "role"))
+
+    assert roles() == [("norrbotten", "editor"), ("skane", "editor")]
+    assert nora.groups.get().name == REGIONAL_EDITORS
     call_command("make_editor", "nora", "skane", read_only=True)
+    assert roles() == [("norrbotten", "editor"), ("skane", "reader")]
+    assert nora.groups.get().name == REGIONAL_EDITORS  # she still edits Norrbotten
+    call_command("make_editor", "nora", "norrbotten", read_only=True)
     assert nora.groups.get().name == REGIONAL_READERS
+
