@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from asf_portal import views as portal_views
 from asf_portal.sitemaps import SITEMAPS
 from projects import views as project_views
+from regions import admin_base
 from regions import views as region_views
 
 admin.site.site_header = "ASF-portalen: administration"
@@ -33,6 +34,11 @@ urlpatterns = [
     path("api/", include("projects.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", portal_views.healthz, name="healthz"),
+    # Before the admin's own "view on site", which would redirect to any record's address.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_base.view_on_site),
+    ),
     path("admin/", admin.site.urls),
 ]
 

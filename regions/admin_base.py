@@ -5,14 +5,17 @@
 - History: django-simple-history keeps every version; administrators compare and restore
   them, deleted records included (the "Borttagna" list).
 - Region scope: a regional editor or reader sees only the content of the regions they have a
-  role in, everywhere the admin reaches it (lists, forms, choices, autocomplete, history),
-  and changes only that of the regions they edit.
+  role in, everywhere the admin reaches it (lists, forms, choices, autocomplete, history,
+  "view on site"), and changes only that of the regions they edit.
 """
 
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.formats import date_format
@@ -243,6 +246,21 @@ def limit_to_scope(field, related_model, region_ids):
     lookup = lookups.get(related_model.__name__)
     if lookup:
         field.queryset = field.queryset.filter(**{lookup: region_ids})
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "Visa på webbplatsen" for records the user may see in the admin only:
+    Django's own redirects anyone on the staff to any record's address, where an editor then
+    previews another region's draft."""
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type and content_type.model_class()
+    if model is None or not admin.site.is_registered(model):
+        raise Http404("Posten finns inte.")
+    model_admin = admin.site.get_model_admin(model)
+    obj = model_admin.get_object(request, object_id)
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404("Posten finns inte.")
+    return shortcut(request, content_type_id, object_id)
 
 
 class ScopedInline(VersionedInline):

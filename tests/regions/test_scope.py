@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -218,3 +219,24 @@ def test_make_editor_command(capsys):
     call_command("make_editor", "nora", "norrbotten", read_only=True)
     assert nora.groups.get().name == REGIONAL_READERS
 
+
+def test_view_on_site_reaches_only_records_the_user_may_see(editor, admin_client):
+    """The admin's "Visa på webbplatsen" (/admin/r/<content type>/<id>/) would otherwise take
+    an editor to any record's address, where another region's draft is then previewed."""
+
+    def view_on_site(client, obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return client.get(f"/admin/r/{content_type.pk}/{obj.pk}/")
+
+    own_draft = make_project(region=Region.objects.get(slug="kronoberg"), status="draft")
+    other_draft = make_project(region=Region.objects.get(slug="skane"), status="draft")
+    response = view_on_site(editor, own_draft)
+    assert response.status_code == 302 and response.url.endswith(own_draft.get_absolute_url())
+    for obj in [other_draft, Project.objects.get(slug=OTHER), Region.objects.get(slug="skane")]:
+        assert view_on_site(editor, obj).status_code == 404, obj
+    assert view_on_site(admin_client, other_draft).status_code == 302
+    content_type = ContentType.objects.get_for_model(Project)
+    assert editor.get(f"/admin/r/{content_type.pk}/inte-ett-id/").status_code == 404
+    assert editor.get("/admin/r/999999/1/").status_code == 404
+    editor.logout()
+    assert view_on_site(editor, own_draft).url.startswith(reverse("admin:login"))
