@@ -110,9 +110,7 @@ def region_ids(user, roles):
 
 @receiver([post_save, post_delete], sender=RegionRole)
 def keep_groups_in_step_with_roles(instance, **kwargs):
-    """The editors' group for a user who edits some region, else the readers' group for one
-    who reads some region, else neither: the groups give the model-level permissions, the
-    roles decide which regions' records they reach."""
+    # Also when an administrator changes roles on a region's page, or a user is deleted.
     user = instance.user
     roles = set(user.region_roles.values_list("role", flat=True))
     if RegionRole.Role.EDITOR in roles:

@@ -10,8 +10,9 @@ def carry_over_editors(apps, schema_editor):
     readers' group meant read-only in every one of the user's regions."""
     Region = apps.get_model("regions", "Region")
     RegionRole = apps.get_model("regions", "RegionRole")
-    memberships = Region.editors.through.objects.select_related("user")
-    RegionRole.objects.bulk_create(
+    database = schema_editor.connection.alias  # the replica too, migrated on its own
+    memberships = Region.editors.through.objects.using(database).select_related("user")
+    RegionRole.objects.using(database).bulk_create(
         RegionRole(
             user_id=membership.user_id,
             region_id=membership.region_id,
@@ -31,9 +32,10 @@ def carry_back_roles(apps, schema_editor):
     # read-only (in every region, as before).
     Region = apps.get_model("regions", "Region")
     RegionRole = apps.get_model("regions", "RegionRole")
-    Region.editors.through.objects.bulk_create(
+    database = schema_editor.connection.alias
+    Region.editors.through.objects.using(database).bulk_create(
         Region.editors.through(user_id=role.user_id, region_id=role.region_id)
-        for role in RegionRole.objects.all()
+        for role in RegionRole.objects.using(database)
     )
 
 
