@@ -45,7 +45,48 @@ def manage(*args, env=None):
 def test_deploy_check_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_deploy_check_passes_as_make_serve_runs_the_portal():
+    # The Makefile's own PRODUCTION_ENV in front of the check: on loopback, without TLS.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE"))}
+    environment["DJANGO_SECRET_KEY"] = PRODUCTION_ENV["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [
+            "make",
+            "--silent",
+            "--no-print-directory",
+            f"PY={sys.executable}",
+            "--eval",
+            "deploy-check: ; @$(PRODUCTION_ENV) $(MANAGE) check --deploy --fail-level WARNING",
+            "deploy-check",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Only the redirect to https is left out, because there is no https on loopback.
+    assert "no issues (1 silenced)" in result.stdout
+
+
+def test_the_redirect_is_off_without_a_warning_only_on_loopback():
+    without_redirect = {**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=without_redirect)
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+    for hosts in ("127.0.0.1,localhost,asf.example.se", "*"):
+        result = manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            env={**without_redirect, "DJANGO_ALLOWED_HOSTS": hosts},
+        )
+        assert "security.W008" in result.stderr, hosts
 
 
 @pytest.mark.parametrize(
