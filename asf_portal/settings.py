@@ -147,6 +147,14 @@ SEARCH_CONFIG = "swedish"
 
 # Editors' accounts: failed logins are locked out per username and address together,
 # so nobody can lock an editor out from elsewhere; every attempt is logged.
+# Behind load balancers the connection comes from the nearest of them: the client's address is
+# the one the outermost trusted proxy put in X-Forwarded-For (asf_portal/client_address.py).
+# Zero: no proxy is trusted and the connection's own address counts, whatever a client sends.
+TRUSTED_PROXY_COUNT = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0").strip()
+if not TRUSTED_PROXY_COUNT.isdigit():
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number, 0 or more.")
+TRUSTED_PROXY_COUNT = int(TRUSTED_PROXY_COUNT)
+AXES_CLIENT_IP_CALLABLE = "asf_portal.client_address.client_ip_address"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -96,6 +96,8 @@ def test_the_redirect_is_off_without_a_warning_only_on_loopback():
         ({"DJANGO_SECRET_KEY": "development-only-not-secret"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_SECRET_KEY": "kort"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "-1"}, "DJANGO_TRUSTED_PROXY_COUNT must be"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "en"}, "DJANGO_TRUSTED_PROXY_COUNT must be"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing, message):
