@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "asf_portal.middleware.TooManyParametersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
