@@ -5,10 +5,13 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.log import log_response
+from django.views.defaults import bad_request
 
 from asf_portal.caching import data_version_read
 from asf_portal.routers import primary_for_reads
@@ -83,7 +86,7 @@ class PublicPageCacheMiddleware:
         if response is None:
             with data_version_read(changed_at):
                 response = self.get_response(request)
-            if response.status_code != 200:
+            if response.status_code != 200 or self.is_private(response):
                 return response
             if not response.streaming and not response.cookies:
                 cache.set(key, response, self.SERVER_CACHE_SECONDS)
@@ -96,6 +99,16 @@ class PublicPageCacheMiddleware:
             and not request.path.startswith(self.EXCLUDED_PREFIXES)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
+
+    @staticmethod
+    def is_private(response):
+        # What a view keeps from caches (an editor's preview of a draft) stays out of this one,
+        # and is never made public.
+        directives = {
+            directive.split("=")[0].strip().lower()
+            for directive in response.get("Cache-Control", "").split(",")
+        }
+        return not directives.isdisjoint({"private", "no-store"})
 
     @staticmethod
     def fingerprint(request, changed_at):
@@ -115,3 +128,32 @@ class PublicPageCacheMiddleware:
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class TooManyParametersMiddleware:
+    """A query string with more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS gets the Swedish
+    400 page, in every mode.
+
+    It is read here, before any view: left to Django, a view reading it raises, and with DEBUG
+    on the debug page reads it again to report that, which raises again at every middleware
+    on the way out, until the request ends as a 500 many seconds later (Django ticket #35673).
+    Placed after the middleware that add headers, so the 400 has them all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 (parsing it is the point)
+        except TooManyFieldsSent as error:
+            response = bad_request(request, error)
+            log_response(
+                "Too many query parameters: %s",
+                request.path,
+                response=response,
+                request=request,
+                logger=logging.getLogger("django.security.TooManyFieldsSent"),
+            )
+            return response
+        return self.get_response(request)

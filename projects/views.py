@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from projects import exports
@@ -43,7 +44,11 @@ def project_detail(request, slug):
         "version": published_versions(project).first(),
         "is_latest": True,
     }
-    return render(request, "projects/project_detail.html", context)
+    response = render(request, "projects/project_detail.html", context)
+    if project.status != Project.Status.PUBLISHED:
+        # An editor's preview of a draft: no cache, shared or the browser's, may keep it.
+        add_never_cache_headers(response)
+    return response
 
 
 # For each file format: the format, and the 400 that says in it what was wrong.

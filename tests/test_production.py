@@ -10,11 +10,15 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, connection
-from django.test import RequestFactory, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils.http import parse_http_date
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_http_date, quote_etag
 
+from asf_portal.middleware import PublicPageCacheMiddleware
 from asf_portal.views import server_error
 from projects.models import Project
 from regions.models import DataVersion
@@ -45,7 +49,48 @@ def manage(*args, env=None):
 def test_deploy_check_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_deploy_check_passes_as_make_serve_runs_the_portal():
+    # The Makefile's own PRODUCTION_ENV in front of the check: on loopback, without TLS.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE"))}
+    environment["DJANGO_SECRET_KEY"] = PRODUCTION_ENV["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [
+            "make",
+            "--silent",
+            "--no-print-directory",
+            f"PY={sys.executable}",
+            "--eval",
+            "deploy-check: ; @$(PRODUCTION_ENV) $(MANAGE) check --deploy --fail-level WARNING",
+            "deploy-check",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Only the redirect to https is left out, because there is no https on loopback.
+    assert "no issues (1 silenced)" in result.stdout
+
+
+def test_the_redirect_is_off_without_a_warning_only_on_loopback():
+    without_redirect = {**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=without_redirect)
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+    for hosts in ("127.0.0.1,localhost,asf.example.se", "*"):
+        result = manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            env={**without_redirect, "DJANGO_ALLOWED_HOSTS": hosts},
+        )
+        assert "security.W008" in result.stderr, hosts
 
 
 @pytest.mark.parametrize(
@@ -55,6 +100,8 @@ def test_deploy_check_passes_with_production_settings():
         ({"DJANGO_SECRET_KEY": "development-only-not-secret"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_SECRET_KEY": "kort"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "-1"}, "DJANGO_TRUSTED_PROXY_COUNT must be"),
+        ({"DJANGO_TRUSTED_PROXY_COUNT": "en"}, "DJANGO_TRUSTED_PROXY_COUNT must be"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing, message):
@@ -218,3 +265,65 @@ def test_editors_are_never_served_cached_pages(client, page_cache):
 def test_errors_and_drafts_are_not_cached(client, page_cache):
     assert "ETag" not in client.get("/projekt/finns-inte/")
     assert "ETag" not in client.get("/projekt/?region=atlantis")
+
+
+@pytest.mark.parametrize("page_cache_on", [True, False])
+def test_an_editors_preview_of_a_draft_is_kept_by_no_cache(client, settings, page_cache_on):
+    settings.CACHE_UNTIL_DATA_CHANGES = page_cache_on
+    draft = Project.objects.get(slug="kronoberg-2017-2018")
+    draft.status = Project.Status.DRAFT
+    draft.save()
+    client.force_login(make_editor("karl", "kronoberg"))
+
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and draft.title in preview.content.decode()
+    directives = {d.strip() for d in preview["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives and "public" not in directives
+    assert "ETag" not in preview
+
+    # The page cache kept nothing: the public asks for the same address and finds no draft.
+    anonymous = Client()
+    request = RequestFactory().get(draft.get_absolute_url())
+    key = PublicPageCacheMiddleware.fingerprint(request, DataVersion.current())
+    assert cache.get(f"page:{quote_etag(key)}") is None
+    assert anonymous.get(draft.get_absolute_url()).status_code == 404
+    # A published page seen by the editor stays as it was.
+    published = client.get("/projekt/starkare-asf-i-jonkopings-lan/")
+    assert "no-store" not in published.get("Cache-Control", "")
+
+
+def test_the_page_cache_neither_keeps_nor_publishes_a_private_response(page_cache):
+    def private_page(request):
+        response = HttpResponse("utkast")
+        patch_cache_control(response, private=True)
+        return response
+
+    middleware = PublicPageCacheMiddleware(private_page)
+    response = middleware(RequestFactory().get("/projekt/utkast/"))
+    assert response["Cache-Control"] == "private" and "ETag" not in response
+    middleware = PublicPageCacheMiddleware(lambda request: HttpResponse("offentlig"))
+    response = middleware(RequestFactory().get("/projekt/utkast/"))
+    assert response.content == b"offentlig"  # nothing was kept from before
+
+
+TOO_MANY_PARAMETERS = "&".join(["region=kronoberg"] * 1001)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("page_cache_on", [False, True])
+@pytest.mark.parametrize("path", ["/projekt/", "/api/projekt/", "/", "/admin/login/"])
+def test_too_many_query_parameters_get_the_swedish_400_page(
+    client, settings, debug, page_cache_on, path
+):
+    settings.DEBUG = debug
+    settings.CACHE_UNTIL_DATA_CHANGES = page_cache_on
+    response = client.get(f"{path}?{TOO_MANY_PARAMETERS}")
+    assert response.status_code == 400
+    assert "Felaktig förfrågan" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    for header, value in SECURITY_HEADERS.items():
+        assert response[header] == value, header
+    assert "ETag" not in response
+    # One parameter fewer is an ordinary request.
+    fewer = "&".join(["region=kronoberg"] * 1000)
+    assert client.get(f"{path}?{fewer}").status_code in (200, 302)
