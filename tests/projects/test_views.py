@@ -1,12 +1,14 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Contact, Goal, Organisation, Partnership, Project, Theme
+from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project, Theme
 from regions.models import Region
 from tests.conftest import make_project
-from tests.html import assert_page_basics, parse
+from tests.html import assert_page_basics, normalise, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +224,48 @@ def test_project_page_queries_are_constant(client):
     for number in range(10):
         add_rich_data(project, number)
     assert count_queries(client, project.get_absolute_url()) == before
+
+
+def result_summary(response):
+    page = parse(response)
+    heading = page.texts("h2", id="resultat-rubrik")[0]
+    html = response.content.decode()
+    after = html.split('id="resultat-rubrik"')[1].split("</div>", 1)[1]
+    return heading, normalise(re.sub(r"<[^>]+>", " ", after.split("</p>")[0]))
+
+
+@pytest.mark.parametrize(
+    "query, heading, summary",
+    [
+        ("", "14 projekt", "Varav 12 i programmet 2017–2018 och 2 med annan finansiering."),
+        ("region=ostergotland", "3 projekt", "Varav 1 i programmet 2017–2018 och 2 med annan"),
+        ("region=kronoberg", "1 projekt", "I programmet 2017–2018."),
+        ("programme=eruf", "1 projekt", "Med annan finansiering än programmet 2017–2018."),
+        (
+            "programme=eruf&programme=regionala-projekt-2017-2018",
+            "13 projekt",
+            "Varav 12 i programmet 2017–2018 och 1 med annan finansiering.",
+        ),
+        ("region=ostergotland&programme=finns-inte", "3 projekt", "Varav 1 i programmet"),
+        ("q=upphandling&region=jonkopings-lan&region=kronoberg", "1 projekt", "I programmet"),
+    ],
+)
+def test_project_list_counts_the_programmes_projects_apart(client, query, heading, summary):
+    """The list's count says how many of its projects are the 2017–2018 programme's, under
+    any filter, and each project says what funded it."""
+    response = client.get(f"{reverse('projects:list')}?{query}")
+    found_heading, found_summary = result_summary(response)
+    assert found_heading == heading
+    assert found_summary.startswith(summary)
+
+
+def test_project_list_programme_count_follows_the_data(client):
+    make_project(programme=Programme.objects.get(slug="interreg-ivc"))
+    make_project()
+    response = client.get(reverse("projects:list"))
+    assert result_summary(response) == (
+        "16 projekt",
+        "Varav 13 i programmet 2017–2018 och 3 med annan finansiering.",
+    )
+    text = " ".join(parse(response).texts("main"))
+    assert "Finansiär/program: Interreg IVC" in text
