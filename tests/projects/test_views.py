@@ -226,6 +226,46 @@ def test_project_page_queries_are_constant(client):
     assert count_queries(client, project.get_absolute_url()) == before
 
 
+def body(response):
+    assert response.status_code == 200, response
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8-sig")
+
+
+def test_no_page_api_or_export_publishes_a_contacts_email(client):
+    """An editor may keep a contact's e-mail address to reach the person; the sources publish
+    none, so neither do the pages, the API, the exports or the feed."""
+    addresses = {}
+    for contact in Contact.objects.select_related("project", "region"):
+        contact.email = f"kontakt{contact.pk}@example.se"
+        contact.save()
+        addresses[contact.email] = contact
+    assert len(addresses) == 3
+    urls = ["/projekt/", "/regioner/", "/api/projekt/", "/api/regioner/", "/projekt/flode/"]
+    urls += ["/projekt/export.csv", "/projekt/export.json"]
+    for contact in addresses.values():
+        owner = contact.project or contact.region
+        assert contact.name in body(client.get(owner.get_absolute_url()))  # named, but …
+        urls.append(owner.get_absolute_url())
+        if contact.project:
+            slug = contact.project.slug
+            urls += [f"/projekt/{slug}/versioner/", f"/api/projekt/{slug}/"]
+            region = contact.project.region.slug
+            # The exports do carry the contacts: only the address is left out.
+            assert contact.name in body(client.get(f"/projekt/export.csv?region={region}"))
+            urls += [f"/projekt/export.{kind}?region={region}" for kind in ["csv", "json"]]
+            version = contact.project.history.latest()
+            urls.append(f"/projekt/{slug}/versioner/{version.history_id}/")
+        else:
+            urls += [f"/api/regioner/{contact.region.slug}/"]
+            urls += [f"/projekt/export.csv?region={contact.region.slug}"]
+    for url in urls:
+        content = body(client.get(url))
+        assert "mailto:" not in content, url
+        for address in addresses:
+            assert address not in content, (url, address)
+
+
 def result_summary(response):
     page = parse(response)
     heading = page.texts("h2", id="resultat-rubrik")[0]
