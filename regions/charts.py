@@ -5,8 +5,8 @@ always there as text too.
 
 Each row's label stands on its own line(s) above its bar, so a label of any length (a
 programme's name has almost sixty characters) is read whole and every bar gets the chart's
-full width. The chart is narrow enough that the stylesheet, which draws it at most 30rem
-wide, keeps FONT_SIZE at about 12 px or more on a 320 px phone screen too.
+full width. The chart is narrow, so that on a 360 px phone, where the stylesheet draws it
+328 px wide, FONT_SIZE still comes out at nearly 13 px (and at most 30rem wide on a desktop).
 """
 
 import math

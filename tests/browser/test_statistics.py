@@ -69,9 +69,9 @@ DRAWN_CHARTS = """() => {
 }"""
 
 # A table's rows, by its caption: {column header: cell text} for each row, its header cell
-# under the first column's name.
+# under the first column's name. Soft hyphens are where a word may break, not text.
 TABLE_ROWS = """(caption) => {
-    const text = (cell) => cell.textContent.replace(/\\s+/g, ' ').trim();
+    const text = (cell) => cell.textContent.replace(/\\u00ad/g, '').replace(/\\s+/g, ' ').trim();
     const table = [...document.querySelectorAll('table')]
         .find((table) => table.caption && text(table.caption) === caption);
     const headers = [...table.tHead.rows[0].cells].map(text);
