@@ -8,18 +8,37 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from projects.models import Goal, Project
+from projects.models import Goal, Programme, Project
+
+# The programme the portal is about: Tillväxtverket's regional projects 2017–2018. A region
+# may also have projects with other funding (Östergötland's earlier ones), which are never
+# counted as the programme's.
+PROGRAMME_SLUG = "regionala-projekt-2017-2018"
 
 
 @dataclass
 class GoalStatistics:
     project_count: int = 0
+    # Of project_count, the projects of the 2017–2018 programme (PROGRAMME_SLUG).
+    programme_project_count: int = 0
+    # The names of the other funders or programmes of the rest, in the programmes' order.
+    other_programmes: tuple = ()
     goal_count: int = 0
     overall_goal_count: int = 0
     result_goal_count: int = 0
     quantified_goal_count: int = 0
     reported_goal_count: int = 0
     achieved_goal_count: int = 0
+
+    @property
+    def other_project_count(self):
+        return self.project_count - self.programme_project_count
+
+    @property
+    def follow_up_published(self):
+        """Whether any goal's outcome is known. Without one, "achieved: 0" would be a claim
+        no source makes: the pages say that no follow-up is published instead."""
+        return self.reported_goal_count > 0
 
 
 def goal_statistics(group_by, count_goals=True, **filters):
@@ -31,12 +50,27 @@ def goal_statistics(group_by, count_goals=True, **filters):
         Project.objects.published()
         .filter(**filters)
         .order_by()
-        .values(group_by)
+        .values(*dict.fromkeys([group_by, "programme"]))
         .annotate(project_count=Count("pk"))
     )
+    programmes = {
+        programme.pk: programme for programme in Programme.objects.only("pk", "slug", "name")
+    }
     statistics = {}
+    other_programmes = {}
     for row in projects:
-        statistics.setdefault(row[group_by], GoalStatistics()).project_count = row["project_count"]
+        counts = statistics.setdefault(row[group_by], GoalStatistics())
+        counts.project_count += row["project_count"]
+        programme = programmes[row["programme"]]
+        if programme.slug == PROGRAMME_SLUG:
+            counts.programme_project_count += row["project_count"]
+        else:
+            other_programmes.setdefault(row[group_by], set()).add(programme.pk)
+    for group, programme_ids in other_programmes.items():
+        # Programmes come ordered by name in Swedish collation.
+        statistics[group].other_programmes = tuple(
+            programme.name for pk, programme in programmes.items() if pk in programme_ids
+        )
     if not count_goals:
         return statistics
     goals = (

@@ -2,21 +2,43 @@
 
 Each chart is a picture of a table that the page shows right after it, so the numbers are
 always there as text too.
+
+Each row's label stands on its own line(s) above its bar, so a label of any length (a
+programme's name has almost sixty characters) is read whole and every bar gets the chart's
+full width. The chart is narrow, so that on a 360 px phone, where the stylesheet draws it
+328 px wide, FONT_SIZE still comes out at nearly 13 px (and at most 30rem wide on a desktop).
 """
 
+import math
+import textwrap
 from dataclasses import dataclass
 
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
-LABEL_WIDTH = 150
-BAR_AREA = 260
+WIDTH = 360
+FONT_SIZE = 14
+# A generous guess at an average character's width in the page's sans-serif at FONT_SIZE
+# (the browser test checks that every label and value is drawn inside the chart).
+CHARACTER_WIDTH = 0.6 * FONT_SIZE
+LINE_HEIGHT = 18
+LABEL_GAP = 4  # between a label's last line and its bar
+BAR_HEIGHT = 16
+ROW_GAP = 12
 VALUE_GAP = 6
-WIDTH = LABEL_WIDTH + BAR_AREA + 50
+# Room right of the longest bar for its value, up to seven digits.
+VALUE_ROOM = VALUE_GAP + math.ceil(7 * CHARACTER_WIDTH)
+BAR_AREA = WIDTH - VALUE_ROOM
+LABEL_CHARACTERS = int(WIDTH / CHARACTER_WIDTH)
+
+
+@dataclass
+class Line:
+    text: str
+    y: float  # the line's middle, SVG user units
 
 
 @dataclass
 class Bar:
     label: str
+    lines: list
     value: int
     y: int
     width: float
@@ -30,8 +52,13 @@ class BarChart:
     bars: list
     width: int
     height: int
-    label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
+    font_size: int = FONT_SIZE
+
+
+def label_lines(label):
+    """The label in lines that fit the chart; a word longer than a line is kept whole."""
+    return textwrap.wrap(str(label), LABEL_CHARACTERS, break_long_words=False) or [""]
 
 
 def bar_chart(title, rows):
@@ -39,17 +66,26 @@ def bar_chart(title, rows):
     rows = list(rows)
     largest = max((value for _, value in rows), default=0) or 1
     bars = []
-    for index, (label, value) in enumerate(rows):
-        y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
+    top = 0
+    for label, value in rows:
+        texts = label_lines(label)
+        lines = [
+            Line(text=text, y=top + index * LINE_HEIGHT + LINE_HEIGHT / 2)
+            for index, text in enumerate(texts)
+        ]
+        y = top + len(texts) * LINE_HEIGHT + LABEL_GAP
         width = round(BAR_AREA * value / largest, 1)
         bars.append(
             Bar(
-                label=label,
+                label=str(label),
+                lines=lines,
                 value=value,
                 y=y,
                 width=width,
-                text_x=LABEL_WIDTH + width + VALUE_GAP,
+                text_x=width + VALUE_GAP,
                 text_y=y + BAR_HEIGHT / 2,
             )
         )
-    return BarChart(title=title, bars=bars, width=WIDTH, height=max(len(rows), 1) * ROW_HEIGHT)
+        top = y + BAR_HEIGHT + ROW_GAP
+    height = max(top - ROW_GAP, LINE_HEIGHT)
+    return BarChart(title=title, bars=bars, width=WIDTH, height=height)

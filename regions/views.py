@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.models import Contact, Definition, Goal, Programme, Project
-from projects.statistics import GoalStatistics, goal_statistics
+from projects.statistics import PROGRAMME_SLUG, GoalStatistics, goal_statistics
 from regions.charts import bar_chart
 from regions.forms import CompareForm
 from regions.models import County, Priority, Region, RegionFigure
@@ -18,9 +18,7 @@ def home(request):
     context = {
         "regions": Region.objects.funded().select_related("county"),
         "definition": Definition.objects.filter(slug="asf").select_related("source").first(),
-        "programme": Programme.objects.filter(slug="regionala-projekt-2017-2018")
-        .select_related("source")
-        .first(),
+        "programme": Programme.objects.filter(slug=PROGRAMME_SLUG).select_related("source").first(),
         "recent_projects": Project.objects.published()
         .for_listing()
         .recently_changed()[:RECENT_PROJECTS],
@@ -91,18 +89,21 @@ def statistics(request):
     context = {
         "regions": regions,
         "programmes": programmes,
+        # The programme's projects only: a region's projects with other funding are not the
+        # programme's, and the table beside the chart counts them in a column of their own.
         "project_chart": bar_chart(
-            "Publicerade projekt per region",
-            [(r.short_name, r.stats.project_count) for r in regions],
+            "Projekt i programmet 2017–2018 per region",
+            [(r.short_name, r.stats.programme_project_count) for r in regions],
         ),
         "goal_chart": bar_chart(
-            "Mål per region", [(r.short_name, r.stats.goal_count) for r in regions]
+            "Mål i regionernas projekt", [(r.short_name, r.stats.goal_count) for r in regions]
         ),
         "programme_chart": bar_chart(
             "Publicerade projekt per finansiär/program",
             [(p.name, p.stats.project_count) for p in programmes],
         ),
         "goal_statuses": Goal.Status.choices,
+        "follow_up_published": any(p.stats.follow_up_published for p in programmes),
     }
     return render(request, "regions/statistics.html", context)
 

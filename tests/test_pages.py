@@ -234,6 +234,8 @@ def test_privacy_page_says_what_is_published_and_why(client):
     assert "regionerna och Tillväxtverket" in html
     assert "för att allmänheten ska kunna nå de personer som ansvarar för projekten" in html
     assert "inga e-postadresser som källorna inte har publicerat" in html
+    assert "inte på sidorna, inte i API:t och inte i de nedladdningsbara filerna" in html
+    assert "En redaktör kan spara en e-postadress i administrationsdelen" in html
     assert "sätter inga kakor (cookies) som spårar dig" in html
     assert "ingen besöksstatistik eller analysverktyg" in html
     assert "Redaktörernas konton" in page.heading_texts(3)

@@ -1,12 +1,14 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Contact, Goal, Organisation, Partnership, Project, Theme
+from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project, Theme
 from regions.models import Region
 from tests.conftest import make_project
-from tests.html import assert_page_basics, parse
+from tests.html import assert_page_basics, normalise, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +224,88 @@ def test_project_page_queries_are_constant(client):
     for number in range(10):
         add_rich_data(project, number)
     assert count_queries(client, project.get_absolute_url()) == before
+
+
+def body(response):
+    assert response.status_code == 200, response
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8-sig")
+
+
+def test_no_page_api_or_export_publishes_a_contacts_email(client):
+    """An editor may keep a contact's e-mail address to reach the person; the sources publish
+    none, so neither do the pages, the API, the exports or the feed."""
+    addresses = {}
+    for contact in Contact.objects.select_related("project", "region"):
+        contact.email = f"kontakt{contact.pk}@example.se"
+        contact.save()
+        addresses[contact.email] = contact
+    assert len(addresses) == 3
+    urls = ["/projekt/", "/regioner/", "/api/projekt/", "/api/regioner/", "/projekt/flode/"]
+    urls += ["/projekt/export.csv", "/projekt/export.json"]
+    for contact in addresses.values():
+        owner = contact.project or contact.region
+        assert contact.name in body(client.get(owner.get_absolute_url()))  # named, but …
+        urls.append(owner.get_absolute_url())
+        if contact.project:
+            slug = contact.project.slug
+            urls += [f"/projekt/{slug}/versioner/", f"/api/projekt/{slug}/"]
+            region = contact.project.region.slug
+            # The exports do carry the contacts: only the address is left out.
+            assert contact.name in body(client.get(f"/projekt/export.csv?region={region}"))
+            urls += [f"/projekt/export.{kind}?region={region}" for kind in ["csv", "json"]]
+            version = contact.project.history.latest()
+            urls.append(f"/projekt/{slug}/versioner/{version.history_id}/")
+        else:
+            urls += [f"/api/regioner/{contact.region.slug}/"]
+            urls += [f"/projekt/export.csv?region={contact.region.slug}"]
+    for url in urls:
+        content = body(client.get(url))
+        assert "mailto:" not in content, url
+        for address in addresses:
+            assert address not in content, (url, address)
+
+
+def result_summary(response):
+    page = parse(response)
+    heading = page.texts("h2", id="resultat-rubrik")[0]
+    html = response.content.decode()
+    after = html.split('id="resultat-rubrik"')[1].split("</div>", 1)[1]
+    return heading, normalise(re.sub(r"<[^>]+>", " ", after.split("</p>")[0]))
+
+
+@pytest.mark.parametrize(
+    "query, heading, summary",
+    [
+        ("", "14 projekt", "Varav 12 i programmet 2017–2018 och 2 med annan finansiering."),
+        ("region=ostergotland", "3 projekt", "Varav 1 i programmet 2017–2018 och 2 med annan"),
+        ("region=kronoberg", "1 projekt", "I programmet 2017–2018."),
+        ("programme=eruf", "1 projekt", "Med annan finansiering än programmet 2017–2018."),
+        (
+            "programme=eruf&programme=regionala-projekt-2017-2018",
+            "13 projekt",
+            "Varav 12 i programmet 2017–2018 och 1 med annan finansiering.",
+        ),
+        ("region=ostergotland&programme=finns-inte", "3 projekt", "Varav 1 i programmet"),
+        ("q=upphandling&region=jonkopings-lan&region=kronoberg", "1 projekt", "I programmet"),
+    ],
+)
+def test_project_list_counts_the_programmes_projects_apart(client, query, heading, summary):
+    """The list's count says how many of its projects are the 2017–2018 programme's, under
+    any filter, and each project says what funded it."""
+    response = client.get(f"{reverse('projects:list')}?{query}")
+    found_heading, found_summary = result_summary(response)
+    assert found_heading == heading
+    assert found_summary.startswith(summary)
+
+
+def test_project_list_programme_count_follows_the_data(client):
+    make_project(programme=Programme.objects.get(slug="interreg-ivc"))
+    make_project()
+    response = client.get(reverse("projects:list"))
+    assert result_summary(response) == (
+        "16 projekt",
+        "Varav 13 i programmet 2017–2018 och 3 med annan finansiering.",
+    )
+    text = " ".join(parse(response).texts("main"))
+    assert "Finansiär/program: Interreg IVC" in text

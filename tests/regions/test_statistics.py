@@ -1,24 +1,30 @@
 """Statistics per region and programme, goal follow-up roll-up, and regions side by side."""
 
+import re
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from projects.models import Goal, Programme, Project
+from regions import charts
 from regions.charts import bar_chart
 from regions.models import Region, Source
-from tests.html import assert_page_basics, parse
+from tests.conftest import make_project
+from tests.html import assert_page_basics, normalise, parse
 
 pytestmark = pytest.mark.django_db
 
 
-def row(page, label):
-    """The numbers of the statistics table row whose header is `label`."""
-    html = page.split(f">{label}</a></th>")[1].split("</tr>")[0]
-    import re
+UNKNOWN = "ingen uppföljning publicerad"
 
-    return [int(n) for n in re.findall(r'<td class="number">(\d+)</td>', html)]
+
+def row(page, label):
+    """The cells of the statistics table row whose header is `label`: numbers as numbers,
+    and the words that say a follow-up is unknown as those words."""
+    html = page.split(f">{label}</a></th>")[1].split("</tr>")[0]
+    cells = [normalise(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    return [int(cell) if cell.isdigit() else cell for cell in cells]
 
 
 def test_statistics_per_region_match_the_database(client):
@@ -26,19 +32,15 @@ def test_statistics_per_region_match_the_database(client):
     assert response.status_code == 200
     assert_page_basics(parse(response))
     html = response.content.decode()
-    # projects, goals, overall, result, with target, with follow-up, achieved
-    assert row(html, "Jönköpings län") == [1, 10, 2, 8, 5, 0, 0]
-    assert row(html, "Kronoberg") == [1, 1, 1, 0, 1, 0, 0]
-    assert row(html, "Östergötland") == [3, 0, 0, 0, 0, 0, 0]
-    assert row(html, "Regionala projekt för ökad sysselsättning i ASF 2017–2018") == [
-        12,
-        11,
-        3,
-        8,
-        6,
-        0,
-        0,
-    ]
+    # projects in the 2017–2018 programme, with other funding, goals, overall, result,
+    # with target, then with follow-up and achieved (unknown: nothing is reported)
+    assert row(html, "Jönköpings län") == [1, 0, 10, 2, 8, 5, UNKNOWN]
+    assert row(html, "Kronoberg") == [1, 0, 1, 1, 0, 1, UNKNOWN]
+    assert row(html, "Östergötland") == [1, 2, 0, 0, 0, 0, UNKNOWN]
+    # per programme: projects, goals, overall, result, with target, follow-up
+    programme = "Regionala projekt för ökad sysselsättning i ASF 2017–2018"
+    assert row(html, programme) == [12, 11, 3, 8, 6, UNKNOWN]
+    assert row(html, "Interreg IVC") == [1, 0, 0, 0, 0, UNKNOWN]
     assert html.count('<svg class="bar-chart"') == 3
     assert 'role="img"' in html
 
@@ -53,7 +55,7 @@ def test_drafts_do_not_count(client):
         source=Source.objects.first(),
     )
     Goal.objects.create(project=draft, kind="result", text="x", source=draft.source)
-    assert row(client.get("/statistik/").content.decode(), "Skåne") == [1, 0, 0, 0, 0, 0, 0]
+    assert row(client.get("/statistik/").content.decode(), "Skåne") == [1, 0, 0, 0, 0, 0, UNKNOWN]
 
 
 def test_reported_follow_up_rolls_up_to_region_and_statistics(client):
@@ -115,9 +117,30 @@ def test_compare_without_choices_shows_the_form(client):
 
 def test_bar_chart_scales_to_the_largest_value():
     chart = bar_chart("Test", [("A", 10), ("B", 5), ("C", 0)])
-    assert [bar.width for bar in chart.bars] == [260, 130, 0]
-    assert chart.height == 3 * 28
+    assert [bar.width for bar in chart.bars] == [charts.BAR_AREA, charts.BAR_AREA / 2, 0]
+    assert chart.bars[0].y < chart.bars[1].y < chart.bars[2].y < chart.height
     assert bar_chart("Tomt", []).bars == []
+
+
+def test_a_long_label_is_wrapped_above_its_bar_and_kept_whole():
+    label = "Regionala projekt för ökad sysselsättning i ASF 2017–2018"
+    bar = bar_chart("Test", [(label, 12)]).bars[0]
+    assert len(bar.lines) == 2
+    assert " ".join(line.text for line in bar.lines) == label
+    assert max(len(line.text) for line in bar.lines) <= charts.LABEL_CHARACTERS
+    assert bar.lines[0].y < bar.lines[1].y < bar.y
+
+
+def test_svg_numbers_are_never_localized(client):
+    """Coordinates are read by the browser: in Swedish, 86,7 would be a list of two numbers."""
+    html = client.get("/statistik/").content.decode()
+    html += client.get("/regioner/").content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) > 3
+    numbers = re.findall(r'\s(?:x|y|width|height|rx|font-size|viewBox)="([^"]*)"', "".join(svgs))
+    assert numbers
+    for value in numbers:
+        assert re.fullmatch(r"-?(\d+|\d*\.\d+)( -?(\d+|\d*\.\d+))*", value), value
 
 
 def test_statistics_queries_are_constant(client, django_assert_max_num_queries):
@@ -139,3 +162,60 @@ def test_statistics_queries_are_constant(client, django_assert_max_num_queries):
         Goal.objects.create(project=project, kind="result", text="x", source=project.source)
     with django_assert_max_num_queries(len(before)):
         client.get("/statistik/")
+
+
+def report(goal, status, outcome=None):
+    goal.status, goal.outcome_value = status, outcome
+    goal.reported_on, goal.report_source = date(2019, 2, 1), goal.source
+    goal.save()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/statistik/", "/regioner/jonkopings-lan/", "/jamfor/?region=jonkopings-lan&region=skane"],
+)
+def test_unreported_follow_up_is_unknown_not_zero(client, url):
+    """No source reports an outcome: nothing may read as "no goal was achieved"."""
+    html = client.get(url).content.decode()
+    text = normalise(re.sub(r"<[^>]+>", " ", html))
+    assert UNKNOWN in html
+    for zero in ["Uppnådda 0", "Uppföljning 0", "uppföljning 0"]:
+        assert zero not in text.replace("\xad", ""), zero
+
+
+def test_known_outcomes_keep_their_counts_and_the_rest_stays_unknown(client):
+    goals = Goal.objects.filter(project__slug="starkare-asf-i-jonkopings-lan").order_by("pk")
+    report(goals[0], Goal.Status.NOT_ACHIEVED)
+    html = client.get("/statistik/").content.decode()
+    # one goal reported, none of the reported achieved: a known zero
+    assert row(html, "Jönköpings län")[-2:] == [1, 0]
+    assert row(html, "Kronoberg")[-1] == UNKNOWN
+    region_page = client.get("/regioner/jonkopings-lan/").content.decode()
+    assert "Med rapporterad uppföljning</dt><dd>1</dd>" in region_page
+    assert "Uppnådda</dt><dd>0</dd>" in region_page
+    assert "Ingen av portalens källor rapporterar ännu utfall" not in html
+
+
+def test_statistics_count_the_programmes_projects_per_region(client):
+    """Östergötland has one project in the 2017–2018 programme and two with other funding."""
+    html = client.get("/statistik/").content.decode()
+    assert row(html, "Östergötland")[:2] == [1, 2]
+    chart = html.split('aria-label="Projekt i programmet 2017–2018 per region.')[1]
+    chart = chart.split("</svg>")[0]
+    values = re.findall(r'class="bar-value"[^>]*>(\d+)</text>', chart)
+    assert values == ["1"] * 12
+    make_project(
+        region=Region.objects.get(slug="ostergotland"),
+        programme=Programme.objects.get(slug="eruf"),
+    )
+    assert row(client.get("/statistik/").content.decode(), "Östergötland")[:2] == [1, 3]
+
+
+def test_compare_names_the_other_projects_by_their_funding(client):
+    page = parse(client.get("/jamfor/", {"region": ["ostergotland", "kronoberg"]}))
+    text = " ".join(page.texts("main"))
+    assert (
+        "1 projekt i programmet 2017–2018 och 2 projekt med annan finansiering "
+        "(Europeiska regionala utvecklingsfonden, Interreg IVC)." in text
+    )
+    assert "Projekt (3)" not in text

@@ -3,10 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from projects.models import Contact, Project
+from projects.models import Contact, Programme, Project
 from regions.models import Region, RegionFigure
 from tests.conftest import REGION_SLUGS_IN_SWEDISH_ORDER, make_project
-from tests.html import assert_page_basics, parse
+from tests.html import assert_page_basics, normalise, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,49 @@ def test_region_list_has_the_map_and_every_region(client):
     listing = html.split('id="lista-rubrik"')[1]
     assert region_links(listing) == REGION_SLUGS_IN_SWEDISH_ORDER
     assert "länskod 07" in listing
+
+
+def region_card(html, short_name):
+    listing = html.split('id="lista-rubrik"')[1]
+    card = listing.split(f">{short_name}</a>")[1].split("</li>")[0]
+    return normalise(re.sub(r"<[^>]+>", " ", card))
+
+
+def test_region_list_counts_the_programmes_projects_and_names_the_others(client):
+    """Two of Östergötland's three projects are earlier ones with other funding: they are
+    not the 2017–2018 programme's, and the list says what they are."""
+    html = client.get(reverse("regions:list")).content.decode()
+    ostergotland = region_card(html, "Östergötland")
+    assert "Finansierad 2017–2018 · 1 projekt i programmet 2017–2018" in ostergotland
+    assert (
+        "Annan finansiering: 2 projekt (Europeiska regionala utvecklingsfonden, Interreg IVC)"
+        in ostergotland
+    )
+    assert "3 projekt" not in ostergotland
+    kronoberg = region_card(html, "Kronoberg")
+    assert "1 projekt i programmet 2017–2018" in kronoberg
+    assert "Annan finansiering" not in kronoberg
+
+    make_project(
+        region=Region.objects.get(slug="kronoberg"),
+        programme=Programme.objects.get(slug="interreg-ivc"),
+    )
+    kronoberg = region_card(client.get(reverse("regions:list")).content.decode(), "Kronoberg")
+    assert "1 projekt i programmet 2017–2018" in kronoberg
+    assert "Annan finansiering: 1 projekt (Interreg IVC)" in kronoberg
+
+
+def test_region_page_counts_the_programmes_projects_apart(client):
+    text = " ".join(parse(client.get("/regioner/ostergotland/")).texts("main"))
+    assert (
+        "1 projekt i programmet 2017–2018 och 2 projekt med annan finansiering "
+        "(Europeiska regionala utvecklingsfonden, Interreg IVC)." in text
+    )
+    # Each project says what funded it.
+    assert "Finansiär/program: Interreg IVC" in text
+    assert "Finansiär/program: Europeiska regionala utvecklingsfonden" in text
+    kronoberg = " ".join(parse(client.get("/regioner/kronoberg/")).texts("main"))
+    assert "1 projekt i programmet 2017–2018." in kronoberg
 
 
 def test_region_page_shows_plan_projects_contacts_figures_and_sources(client):
