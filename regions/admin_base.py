@@ -8,18 +8,25 @@
   everywhere the admin reaches it (lists, forms, choices, autocomplete, history).
 """
 
+from datetime import date
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db import router, transaction
+from django.db.models import Max, Q
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import model_to_dict
 from django.shortcuts import render
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
+from simple_history.utils import get_m2m_reverse_field_name
 
-from regions.roles import editable_region_ids
+from regions.roles import editable_region_ids, is_administrator
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -27,10 +34,16 @@ class VersionCheckedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
         # The version in the database now, not the instance's: a form opened to restore an
         # old version must still notice a save made while it was open.
-        if self.instance.pk is not None:
-            self.fields["seen_version"].initial = current_version(self.instance)
+        self.fields["seen_version"].initial = current_version(self.instance)
+        restored = to_historic(self.instance)
+        if restored is not None:
+            # The instance of an old version reads its many-to-many values from today's
+            # record; a restore puts back the version's own.
+            self.initial.update(many_to_many_values(restored, self.fields))
 
     # The admin saves its main form whether or not it changed; an inline form only when it did.
     saved_unchanged = True
@@ -40,33 +53,72 @@ class VersionCheckedForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        # Locked until the admin's transaction ends, so nobody saves between check and save.
+        # Locked until the transaction ends, so nobody saves between check and save.
         current = current_version(self.instance, lock=True)
+        # The next version follows the newest, also when an old or deleted one is restored.
+        self.instance.version = current if current is not None else last_version(self.instance)
         seen = cleaned_data.get("seen_version")
         if current is None or seen == current:
             return cleaned_data
-        if not self.saved_unchanged and self.matches_version(seen, cleaned_data):
+        conflicts, untouched = self.take_changes_made_since(seen)
+        # Saving again from here saves the form as it now shows: theirs merged with the user's.
+        self.data[self.add_prefix("seen_version")] = str(current)
+        if untouched and not self.saved_unchanged:
             # An inline row the user left alone while someone else changed it: keep theirs.
             self.untouched_since_seen = True
             return cleaned_data
-        # Saving again now means overwriting knowingly: the message showed what changed.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
-        raise ValidationError(changed_meanwhile(self.instance, seen, current))
+        latest = versions_of(self.instance).filter(version=current).first()
+        for name in conflicts:
+            self.add_error(name, overwrite_warning(latest, self.current, name))
+        raise ValidationError(changed_meanwhile(self.instance, seen, latest, conflicts))
 
-    def matches_version(self, version, cleaned_data):
-        """Whether the submitted values are those of the record's given version."""
-        record = versions_of(self.instance).filter(version=version).first()
-        if record is None:
-            return False
-        for name in self.changed_data:
-            if name == "seen_version":
+    def take_changes_made_since(self, seen):
+        """Put into the form what others saved since the version the user opened, wherever the
+        user left a field as it was in that version.
+
+        Returns the fields both changed to different values (the user's value stays, to be
+        confirmed by saving again) and whether the user's values are now all the current ones.
+        """
+        record = versions_of(self.instance).filter(version=seen).first()
+        names = [
+            name
+            for name in self.fields
+            if name in self.merged_field_names() and name not in self._errors
+        ]
+        self.current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        now = model_to_dict(self.current, fields=names)
+        then = historical_values(record, self.fields, names) if record else None
+        self.data = self.data.copy()
+        conflicts = []
+        for name in names:
+            field, typed = self.fields[name], self[name].data
+            if not field.has_changed(now[name], typed):
                 continue
-            value = cleaned_data.get(name)
-            attname = self.instance._meta.get_field(name).attname
-            if getattr(value, "pk", value) != getattr(record, attname):
-                return False
-        return True
+            if then is not None and not field.has_changed(then[name], typed):
+                self.put(name, now[name])
+            elif then is None or field.has_changed(then[name], as_posted(field, now[name])):
+                conflicts.append(name)
+        # The values compared so far are stale now.
+        self.__dict__.pop("changed_data", None)
+        untouched = not any(
+            self.fields[name].has_changed(now[name], self[name].data) for name in names
+        )
+        return conflicts, untouched
+
+    def merged_field_names(self):
+        opts = self._meta.model._meta
+        return {
+            field.name
+            for field in [*opts.concrete_fields, *opts.many_to_many]
+            if field.editable and not field.primary_key
+        }
+
+    def put(self, name, value):
+        key, posted = self.add_prefix(name), as_posted(self.fields[name], value)
+        if isinstance(posted, list):
+            self.data.setlist(key, posted)
+        else:
+            self.data[key] = posted
 
     def has_changed(self):
         if self.untouched_since_seen:
@@ -74,13 +126,75 @@ class VersionCheckedForm(forms.ModelForm):
         return any(name != "seen_version" for name in self.changed_data)
 
 
+def as_posted(field, value):
+    """A field's value as a browser posts it, so a form can show and save it again."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return [str(item) for item in field.prepare_value(value or [])]
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else ""
+    value = field.prepare_value(value)
+    return "" if value is None else str(value)
+
+
+def historical_values(record, form_fields, names):
+    """A version's values as model_to_dict gives a record's: the form's initial data."""
+    values = model_to_dict(record, fields=names)
+    values.update(many_to_many_values(record, form_fields))
+    return {name: values.get(name) for name in names}
+
+
+def many_to_many_values(record, form_fields):
+    values = {}
+    for field in record._history_m2m_fields:
+        if field.name in form_fields:
+            target = get_m2m_reverse_field_name(field)
+            rows = getattr(record, field.name).all()
+            values[field.name] = [getattr(row, f"{target}_id") for row in rows]
+    return values
+
+
 def versions_of(instance):
     pk = {instance._meta.pk.attname: instance.pk}
     return type(instance).history.filter(**pk).order_by("-history_date")
 
 
+def last_version(instance):
+    return versions_of(instance).aggregate(last=Max("version"))["last"] or 0
+
+
 class InlineVersionCheckedForm(VersionCheckedForm):
     saved_unchanged = False
+
+    def clean(self):
+        if self.instance.pk is None and self.posted_pk():
+            self.refuse_deleted_row()
+        return super().clean()
+
+    def posted_pk(self):
+        return self.data.get(self.add_prefix(self._meta.model._meta.pk.name))
+
+    def refuse_deleted_row(self):
+        """A row someone deleted while the form was open: Django's formset refuses its id
+        without a visible word. Say so, and mark the row deleted, so that saving again saves
+        the rest."""
+        pk_name = self._meta.model._meta.pk.name
+        self._errors.pop(pk_name, None)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(DELETION_FIELD_NAME)] = "on"
+        deletion = (
+            self._meta.model.history.filter(**{pk_name: self.posted_pk(), "history_type": "-"})
+            .select_related("history_user")
+            .order_by("-history_date")
+            .first()
+        )
+        if deletion is None:
+            raise ValidationError(
+                "Raden finns inte längre, så den sparas inte. Spara igen för att spara resten."
+            )
+        raise ValidationError(
+            f"Raden ”{shorten(deletion.instance)}” togs bort{by_whom(deletion)} medan du hade "
+            "formuläret öppet, så den sparas inte. Spara igen för att spara resten."
+        )
 
 
 def current_version(instance, lock=False):
@@ -93,28 +207,66 @@ def current_version(instance, lock=False):
 SAVED_AT_FORMAT = r"j F Y \k\l. H.i"  # 22 november 2026 kl. 10.31
 
 
-def changed_meanwhile(instance, seen_version, current_version):
-    latest = versions_of(instance).filter(version=current_version).first()
+def by_whom(record):
+    user = record.history_user
+    who = f" av {user.get_full_name() or user.get_username()}" if user else ""
+    return who + " " + date_format(localtime(record.history_date), SAVED_AT_FORMAT)
+
+
+def changed_meanwhile(instance, seen_version, latest, conflicts):
     seen = versions_of(instance).filter(version=seen_version).first()
-    who = ""
-    if latest is not None:
-        user = latest.history_user
-        who = f" av {user.get_full_name() or user.get_username()}" if user else ""
-        who += " " + date_format(localtime(latest.history_date), SAVED_AT_FORMAT)
+    who = by_whom(latest) if latest is not None else ""
     message = f"Posten har sparats{who} sedan du öppnade den, så dina ändringar sparades inte."
     if latest is not None and seen is not None:
-        changes = latest.diff_against(seen, excluded_fields=["version"]).changes
+        changes = latest.diff_against(
+            seen, excluded_fields=["version"], foreign_keys_are_objs=True
+        ).changes
         if changes:
             described = "; ".join(
-                f"{capfirst(instance._meta.get_field(change.field).verbose_name)}: "
-                f"”{shorten(change.old)}” → ”{shorten(change.new)}”"
+                f"{capfirst(field.verbose_name)}: "
+                f"”{shorten(readable(field, change.old))}” → "
+                f"”{shorten(readable(field, change.new))}”"
                 for change in changes
+                for field in [instance._meta.get_field(change.field)]
             )
             message += f" Ändrat under tiden: {described}."
-    return message + (
-        " Formuläret visar fortfarande dina ändringar: spara igen för att skriva över, eller "
-        "ladda om sidan för att utgå från den senaste versionen."
+    message += " Formuläret visar nu deras ändringar tillsammans med dina."
+    if conflicts:
+        message += (
+            " Där ni båda ändrat samma fält står ditt värde kvar och är markerat: spara igen "
+            "för att skriva över deras."
+        )
+    return message + " Spara igen för att spara, eller ladda om sidan för att börja om."
+
+
+def overwrite_warning(latest, current, name):
+    user = latest.history_user if latest is not None else None
+    who = (user.get_full_name() or user.get_username()) if user else "Någon"
+    field = current._meta.get_field(name)
+    if field.many_to_many or field.many_to_one:
+        value = getattr(current, name)
+        value = value.all() if field.many_to_many else value
+    else:
+        value = field.value_from_object(current)
+    return (
+        f"{who} ändrade det här fältet till ”{shorten(readable(field, value))}” medan du hade "
+        "formuläret öppet. Ditt värde står kvar: spara igen för att skriva över deras."
     )
+
+
+def readable(field, value):
+    """A value as a reader knows it: names, not ids, of what it refers to; choices' labels."""
+    if field.many_to_many:
+        if isinstance(value, list):  # rows of the through table, as simple-history diffs them
+            value = [row[get_m2m_reverse_field_name(field)] for row in value]
+        return ", ".join(str(item) for item in value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return value
 
 
 def shorten(value, length=80):
@@ -147,6 +299,8 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     actions = None
     change_list_template = "admin/scoped_change_list.html"
     history_list_display = ["version"]
+    # Links a version to its restore form only for those who may restore.
+    object_history_list_template = "admin/version_history_list.html"
 
     def region_ids(self, request):
         if not hasattr(request, "_editable_region_ids"):
@@ -202,6 +356,19 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         )
         return [deleted, *super().get_urls()]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring is the administrators' alone (simple-history's view lets anyone who may
+        # view the record save an old version of it).
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        # The version check locks the record, which takes a transaction: Django's change view
+        # runs in one, simple-history's restore view does not.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not is_administrator(request.user) or super().revert_disabled(request, obj)
+
     def deleted_view(self, request):
         """Deleted records the user may see, each with a link to its history to restore it."""
         if not self.has_view_permission(request):
@@ -218,6 +385,7 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
             "title": f"Borttagna {self.model._meta.verbose_name_plural}",
             "records": records,
+            "may_restore": is_administrator(request.user),
         }
         return render(request, "admin/deleted_records.html", context)
 
