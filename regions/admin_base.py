@@ -15,8 +15,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Max, Q
-from django.forms.formsets import DELETION_FIELD_NAME
-from django.forms.models import model_to_dict
+from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.shortcuts import render
 from django.urls import path
 from django.utils.formats import date_format
@@ -165,36 +165,69 @@ def last_version(instance):
 class InlineVersionCheckedForm(VersionCheckedForm):
     saved_unchanged = False
 
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Rows of an inline, where one may have been deleted by someone else while the form was
+    open. Django's formset would refuse such a row by its hidden id, and the admin would not
+    show it at all (it pairs the forms with the rows still there): an error nobody can see or
+    mend. Here the row is taken out, named in a Swedish message, and saving again saves the
+    rest."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deleted_meanwhile = []
+        if self.is_bound and self.management_form.is_valid():
+            self.take_out_rows_deleted_meanwhile()
+
+    def take_out_rows_deleted_meanwhile(self):
+        initial, total = self.initial_form_count(), self.total_form_count()
+        pk_name = self.model._meta.pk.name
+        existing = {str(pk) for pk in self.get_queryset().values_list("pk", flat=True)}
+        data, kept = self.data.copy(), []
+        for index in range(total):
+            prefix = f"{self.add_prefix(index)}-"
+            posted = {key: data.pop(key) for key in list(data) if key.startswith(prefix)}
+            pk = self.data.get(f"{prefix}{pk_name}")
+            if index < initial and pk and pk not in existing:
+                # Unless the user deleted it too.
+                if not self.data.get(f"{prefix}{DELETION_FIELD_NAME}"):
+                    self.deleted_meanwhile.append(pk)
+            else:
+                kept.append((prefix, posted))
+        if len(kept) == total:
+            return
+        # The rows left, numbered again from 0 as the admin pairs them with the rows there are.
+        for index, (prefix, posted) in enumerate(kept):
+            for key, values in posted.items():
+                data.setlist(f"{self.add_prefix(index)}-{key.removeprefix(prefix)}", values)
+        gone = total - len(kept)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total - gone)
+        data[self.add_prefix(INITIAL_FORM_COUNT)] = str(initial - gone)
+        self.data = data
+        del self.management_form  # counted again from the rows that are left
+
     def clean(self):
-        if self.instance.pk is None and self.posted_pk():
-            self.refuse_deleted_row()
-        return super().clean()
-
-    def posted_pk(self):
-        return self.data.get(self.add_prefix(self._meta.model._meta.pk.name))
-
-    def refuse_deleted_row(self):
-        """A row someone deleted while the form was open: Django's formset refuses its id
-        without a visible word. Say so, and mark the row deleted, so that saving again saves
-        the rest."""
-        pk_name = self._meta.model._meta.pk.name
-        self._errors.pop(pk_name, None)
-        self.data = self.data.copy()
-        self.data[self.add_prefix(DELETION_FIELD_NAME)] = "on"
-        deletion = (
-            self._meta.model.history.filter(**{pk_name: self.posted_pk(), "history_type": "-"})
-            .select_related("history_user")
-            .order_by("-history_date")
-            .first()
-        )
-        if deletion is None:
+        super().clean()
+        if self.deleted_meanwhile:
             raise ValidationError(
-                "Raden finns inte längre, så den sparas inte. Spara igen för att spara resten."
+                [deleted_meanwhile(self.model, pk) for pk in self.deleted_meanwhile]
             )
-        raise ValidationError(
-            f"Raden ”{shorten(deletion.instance)}” togs bort{by_whom(deletion)} medan du hade "
-            "formuläret öppet, så den sparas inte. Spara igen för att spara resten."
-        )
+
+
+def deleted_meanwhile(model, pk):
+    pk_name = model._meta.pk.attname
+    deletion = (
+        model.history.filter(**{pk_name: pk, "history_type": "-"})
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if deletion is None:
+        return "En rad finns inte längre, så den sparas inte. Spara igen för att spara resten."
+    return (
+        f"Raden ”{shorten(deletion.instance)}” togs bort{by_whom(deletion)} medan du hade "
+        "formuläret öppet, så den sparas inte. Spara igen för att spara resten."
+    )
 
 
 def current_version(instance, lock=False):
@@ -230,7 +263,8 @@ def changed_meanwhile(instance, seen_version, latest, conflicts):
                 for field in [instance._meta.get_field(change.field)]
             )
             message += f" Ändrat under tiden: {described}."
-    message += " Formuläret visar nu deras ändringar tillsammans med dina."
+    if seen is not None:
+        message += " Formuläret visar nu deras ändringar tillsammans med dina."
     if conflicts:
         message += (
             " Där ni båda ändrat samma fält står ditt värde kvar och är markerat: spara igen "
@@ -285,6 +319,7 @@ def with_seen_version(fieldsets):
 
 class VersionedInline:
     form = InlineVersionCheckedForm
+    formset = VersionedInlineFormSet
 
     def get_fieldsets(self, request, obj=None):
         return with_seen_version(super().get_fieldsets(request, obj))
