@@ -334,8 +334,11 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     actions = None
     change_list_template = "admin/scoped_change_list.html"
     history_list_display = ["version"]
-    # Links a version to its restore form only for those who may restore.
+    # simple-history's pages in Swedish; a version links to its restore form only for those
+    # who may restore.
+    object_history_template = "admin/version_history.html"
     object_history_list_template = "admin/version_history_list.html"
+    object_history_form_template = "admin/version_restore_form.html"
 
     def region_ids(self, request):
         if not hasattr(request, "_editable_region_ids"):
@@ -400,6 +403,12 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         # runs in one, simple-history's restore view does not.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view_title(self, request, obj):
+        return f"Historik: {obj}"
+
+    def history_form_view_title(self, request, obj):
+        return f"Återställ {obj}"
 
     def revert_disabled(self, request, obj=None):
         return not is_administrator(request.user) or super().revert_disabled(request, obj)

@@ -114,6 +114,7 @@ def test_an_earlier_version_is_restored_on_a_real_transaction(portal_data, super
 
     form = client.get(restore_url(model, record.pk, earlier))
     assert form.status_code == 200
+    assert "Återställ den här versionen" in form.content.decode()
     data = change_form_data(form)
     assert data[field] == original
     response = client.post(restore_url(model, record.pk, earlier), data)
@@ -187,7 +188,10 @@ def test_only_administrators_may_restore(portal_data, superuser, group, model):
     history_page = user.get(admin_url(model, "history", record.pk))
     assert history_page.status_code == 200
     assert url not in history_page.content.decode()
-    assert url in administrator.get(admin_url(model, "history", record.pk)).content.decode()
+    assert "Datum och tid" in history_page.content.decode()
+    administrators_page = administrator.get(admin_url(model, "history", record.pk))
+    assert url in administrators_page.content.decode()
+    assert "Öppna en version för att återställa den." in administrators_page.content.decode()
 
 
 @real_transactions
