@@ -1,9 +1,10 @@
 """What every admin page for edited content shares: no lost edits, history, region scope.
 
 - No lost edits: each form carries the version of the record it was opened on; saving a
-  record that someone else saved in between is refused, showing what they changed.
-- History: django-simple-history keeps every version; administrators compare and restore
-  them, deleted records included (the "Borttagna" list).
+  record that someone else saved in between is refused, showing what they changed, and the
+  form then holds their changes merged with the user's, so that saving again loses neither.
+- History: django-simple-history keeps every version; whoever may see a record sees its
+  versions, and administrators alone restore them, deleted records included ("Borttagna").
 - Region scope: a regional editor sees and changes only their own regions' content,
   everywhere the admin reaches it (lists, forms, choices, autocomplete, history).
 """
@@ -200,9 +201,8 @@ class VersionedInlineFormSet(BaseInlineFormSet):
         for index, (prefix, posted) in enumerate(kept):
             for key, values in posted.items():
                 data.setlist(f"{self.add_prefix(index)}-{key.removeprefix(prefix)}", values)
-        gone = total - len(kept)
-        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total - gone)
-        data[self.add_prefix(INITIAL_FORM_COUNT)] = str(initial - gone)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(len(kept))
+        data[self.add_prefix(INITIAL_FORM_COUNT)] = str(initial - (total - len(kept)))
         self.data = data
         del self.management_form  # counted again from the rows that are left
 
@@ -277,9 +277,10 @@ def overwrite_warning(latest, current, name):
     user = latest.history_user if latest is not None else None
     who = (user.get_full_name() or user.get_username()) if user else "Någon"
     field = current._meta.get_field(name)
-    if field.many_to_many or field.many_to_one:
+    if field.many_to_many:
+        value = getattr(current, name).all()
+    elif field.many_to_one:
         value = getattr(current, name)
-        value = value.all() if field.many_to_many else value
     else:
         value = field.value_from_object(current)
     return (
