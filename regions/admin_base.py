@@ -1,20 +1,26 @@
 """What every admin page for edited content shares: no lost edits, history, region scope.
 
 - No lost edits: each form carries the version of the record it was opened on; saving a
-  record that someone else saved in between is refused, showing what they changed.
-- History: django-simple-history keeps every version; administrators compare and restore
-  them, deleted records included (the "Borttagna" list).
+  record that someone else saved in between is refused, showing what they changed, and the
+  form then holds their changes merged with the user's, so that saving again loses neither.
+- History: django-simple-history keeps every version; whoever may see a record sees its
+  versions, and administrators alone restore them, deleted records included ("Borttagna").
 - Region scope: a regional editor or reader sees only the content of the regions they have a
   role in, everywhere the admin reaches it (lists, forms, choices, autocomplete, history,
   "view on site"), and changes only that of the regions they edit.
 """
+
+from datetime import date
 
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db import router, transaction
+from django.db.models import Max, Q
+from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -22,8 +28,10 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
+from simple_history.utils import get_m2m_reverse_field_name
 
-from regions.roles import editable_region_ids, viewable_region_ids
+from regions.roles import editable_region_ids, is_administrator, viewable_region_ids
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -31,10 +39,16 @@ class VersionCheckedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
         # The version in the database now, not the instance's: a form opened to restore an
         # old version must still notice a save made while it was open.
-        if self.instance.pk is not None:
-            self.fields["seen_version"].initial = current_version(self.instance)
+        self.fields["seen_version"].initial = current_version(self.instance)
+        restored = to_historic(self.instance)
+        if restored is not None:
+            # The instance of an old version reads its many-to-many values from today's
+            # record; a restore puts back the version's own.
+            self.initial.update(many_to_many_values(restored, self.fields))
 
     # The admin saves its main form whether or not it changed; an inline form only when it did.
     saved_unchanged = True
@@ -44,33 +58,72 @@ class VersionCheckedForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        # Locked until the admin's transaction ends, so nobody saves between check and save.
+        # Locked until the transaction ends, so nobody saves between check and save.
         current = current_version(self.instance, lock=True)
+        # The next version follows the newest, also when an old or deleted one is restored.
+        self.instance.version = current if current is not None else last_version(self.instance)
         seen = cleaned_data.get("seen_version")
         if current is None or seen == current:
             return cleaned_data
-        if not self.saved_unchanged and self.matches_version(seen, cleaned_data):
+        conflicts, untouched = self.take_changes_made_since(seen)
+        # Saving again from here saves the form as it now shows: theirs merged with the user's.
+        self.data[self.add_prefix("seen_version")] = str(current)
+        if untouched and not self.saved_unchanged:
             # An inline row the user left alone while someone else changed it: keep theirs.
             self.untouched_since_seen = True
             return cleaned_data
-        # Saving again now means overwriting knowingly: the message showed what changed.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
-        raise ValidationError(changed_meanwhile(self.instance, seen, current))
+        latest = versions_of(self.instance).filter(version=current).first()
+        for name in conflicts:
+            self.add_error(name, overwrite_warning(latest, self.current, name))
+        raise ValidationError(changed_meanwhile(self.instance, seen, latest, conflicts))
 
-    def matches_version(self, version, cleaned_data):
-        """Whether the submitted values are those of the record's given version."""
-        record = versions_of(self.instance).filter(version=version).first()
-        if record is None:
-            return False
-        for name in self.changed_data:
-            if name == "seen_version":
+    def take_changes_made_since(self, seen):
+        """Put into the form what others saved since the version the user opened, wherever the
+        user left a field as it was in that version.
+
+        Returns the fields both changed to different values (the user's value stays, to be
+        confirmed by saving again) and whether the user's values are now all the current ones.
+        """
+        record = versions_of(self.instance).filter(version=seen).first()
+        names = [
+            name
+            for name in self.fields
+            if name in self.merged_field_names() and name not in self._errors
+        ]
+        self.current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        now = model_to_dict(self.current, fields=names)
+        then = historical_values(record, self.fields, names) if record else None
+        self.data = self.data.copy()
+        conflicts = []
+        for name in names:
+            field, typed = self.fields[name], self[name].data
+            if not field.has_changed(now[name], typed):
                 continue
-            value = cleaned_data.get(name)
-            attname = self.instance._meta.get_field(name).attname
-            if getattr(value, "pk", value) != getattr(record, attname):
-                return False
-        return True
+            if then is not None and not field.has_changed(then[name], typed):
+                self.put(name, now[name])
+            elif then is None or field.has_changed(then[name], as_posted(field, now[name])):
+                conflicts.append(name)
+        # The values compared so far are stale now.
+        self.__dict__.pop("changed_data", None)
+        untouched = not any(
+            self.fields[name].has_changed(now[name], self[name].data) for name in names
+        )
+        return conflicts, untouched
+
+    def merged_field_names(self):
+        opts = self._meta.model._meta
+        return {
+            field.name
+            for field in [*opts.concrete_fields, *opts.many_to_many]
+            if field.editable and not field.primary_key
+        }
+
+    def put(self, name, value):
+        key, posted = self.add_prefix(name), as_posted(self.fields[name], value)
+        if isinstance(posted, list):
+            self.data.setlist(key, posted)
+        else:
+            self.data[key] = posted
 
     def has_changed(self):
         if self.untouched_since_seen:
@@ -78,13 +131,107 @@ class VersionCheckedForm(forms.ModelForm):
         return any(name != "seen_version" for name in self.changed_data)
 
 
+def as_posted(field, value):
+    """A field's value as a browser posts it, so a form can show and save it again."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return [str(item) for item in field.prepare_value(value or [])]
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else ""
+    value = field.prepare_value(value)
+    return "" if value is None else str(value)
+
+
+def historical_values(record, form_fields, names):
+    """A version's values as model_to_dict gives a record's: the form's initial data."""
+    values = model_to_dict(record, fields=names)
+    values.update(many_to_many_values(record, form_fields))
+    return {name: values.get(name) for name in names}
+
+
+def many_to_many_values(record, form_fields):
+    values = {}
+    for field in record._history_m2m_fields:
+        if field.name in form_fields:
+            target = get_m2m_reverse_field_name(field)
+            rows = getattr(record, field.name).all()
+            values[field.name] = [getattr(row, f"{target}_id") for row in rows]
+    return values
+
+
 def versions_of(instance):
     pk = {instance._meta.pk.attname: instance.pk}
     return type(instance).history.filter(**pk).order_by("-history_date")
 
 
+def last_version(instance):
+    return versions_of(instance).aggregate(last=Max("version"))["last"] or 0
+
+
 class InlineVersionCheckedForm(VersionCheckedForm):
     saved_unchanged = False
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Rows of an inline, where one may have been deleted by someone else while the form was
+    open. Django's formset would refuse such a row by its hidden id, and the admin would not
+    show it at all (it pairs the forms with the rows still there): an error nobody can see or
+    mend. Here the row is taken out, named in a Swedish message, and saving again saves the
+    rest."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deleted_meanwhile = []
+        if self.is_bound and self.management_form.is_valid():
+            self.take_out_rows_deleted_meanwhile()
+
+    def take_out_rows_deleted_meanwhile(self):
+        initial, total = self.initial_form_count(), self.total_form_count()
+        pk_name = self.model._meta.pk.name
+        existing = {str(pk) for pk in self.get_queryset().values_list("pk", flat=True)}
+        data, kept = self.data.copy(), []
+        for index in range(total):
+            prefix = f"{self.add_prefix(index)}-"
+            posted = {key: data.pop(key) for key in list(data) if key.startswith(prefix)}
+            pk = self.data.get(f"{prefix}{pk_name}")
+            if index < initial and pk and pk not in existing:
+                # Unless the user deleted it too.
+                if not self.data.get(f"{prefix}{DELETION_FIELD_NAME}"):
+                    self.deleted_meanwhile.append(pk)
+            else:
+                kept.append((prefix, posted))
+        if len(kept) == total:
+            return
+        # The rows left, numbered again from 0 as the admin pairs them with the rows there are.
+        for index, (prefix, posted) in enumerate(kept):
+            for key, values in posted.items():
+                data.setlist(f"{self.add_prefix(index)}-{key.removeprefix(prefix)}", values)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(len(kept))
+        data[self.add_prefix(INITIAL_FORM_COUNT)] = str(initial - (total - len(kept)))
+        self.data = data
+        del self.management_form  # counted again from the rows that are left
+
+    def clean(self):
+        super().clean()
+        if self.deleted_meanwhile:
+            raise ValidationError(
+                [deleted_meanwhile(self.model, pk) for pk in self.deleted_meanwhile]
+            )
+
+
+def deleted_meanwhile(model, pk):
+    pk_name = model._meta.pk.attname
+    deletion = (
+        model.history.filter(**{pk_name: pk, "history_type": "-"})
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if deletion is None:
+        return "En rad finns inte längre, så den sparas inte. Spara igen för att spara resten."
+    return (
+        f"Raden ”{shorten(deletion.instance)}” togs bort{by_whom(deletion)} medan du hade "
+        "formuläret öppet, så den sparas inte. Spara igen för att spara resten."
+    )
 
 
 def current_version(instance, lock=False):
@@ -97,28 +244,68 @@ def current_version(instance, lock=False):
 SAVED_AT_FORMAT = r"j F Y \k\l. H.i"  # 22 november 2026 kl. 10.31
 
 
-def changed_meanwhile(instance, seen_version, current_version):
-    latest = versions_of(instance).filter(version=current_version).first()
+def by_whom(record):
+    user = record.history_user
+    who = f" av {user.get_full_name() or user.get_username()}" if user else ""
+    return who + " " + date_format(localtime(record.history_date), SAVED_AT_FORMAT)
+
+
+def changed_meanwhile(instance, seen_version, latest, conflicts):
     seen = versions_of(instance).filter(version=seen_version).first()
-    who = ""
-    if latest is not None:
-        user = latest.history_user
-        who = f" av {user.get_full_name() or user.get_username()}" if user else ""
-        who += " " + date_format(localtime(latest.history_date), SAVED_AT_FORMAT)
+    who = by_whom(latest) if latest is not None else ""
     message = f"Posten har sparats{who} sedan du öppnade den, så dina ändringar sparades inte."
     if latest is not None and seen is not None:
-        changes = latest.diff_against(seen, excluded_fields=["version"]).changes
+        changes = latest.diff_against(
+            seen, excluded_fields=["version"], foreign_keys_are_objs=True
+        ).changes
         if changes:
             described = "; ".join(
-                f"{capfirst(instance._meta.get_field(change.field).verbose_name)}: "
-                f"”{shorten(change.old)}” → ”{shorten(change.new)}”"
+                f"{capfirst(field.verbose_name)}: "
+                f"”{shorten(readable(field, change.old))}” → "
+                f"”{shorten(readable(field, change.new))}”"
                 for change in changes
+                for field in [instance._meta.get_field(change.field)]
             )
             message += f" Ändrat under tiden: {described}."
-    return message + (
-        " Formuläret visar fortfarande dina ändringar: spara igen för att skriva över, eller "
-        "ladda om sidan för att utgå från den senaste versionen."
+    if seen is not None:
+        message += " Formuläret visar nu deras ändringar tillsammans med dina."
+    if conflicts:
+        message += (
+            " Där ni båda ändrat samma fält står ditt värde kvar och är markerat: spara igen "
+            "för att skriva över deras."
+        )
+    return message + " Spara igen för att spara, eller ladda om sidan för att börja om."
+
+
+def overwrite_warning(latest, current, name):
+    user = latest.history_user if latest is not None else None
+    who = (user.get_full_name() or user.get_username()) if user else "Någon"
+    field = current._meta.get_field(name)
+    if field.many_to_many:
+        value = getattr(current, name).all()
+    elif field.many_to_one:
+        value = getattr(current, name)
+    else:
+        value = field.value_from_object(current)
+    return (
+        f"{who} ändrade det här fältet till ”{shorten(readable(field, value))}” medan du hade "
+        "formuläret öppet. Ditt värde står kvar: spara igen för att skriva över deras."
     )
+
+
+def readable(field, value):
+    """A value as a reader knows it: names, not ids, of what it refers to; choices' labels."""
+    if field.many_to_many:
+        if isinstance(value, list):  # rows of the through table, as simple-history diffs them
+            value = [row[get_m2m_reverse_field_name(field)] for row in value]
+        return ", ".join(str(item) for item in value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return value
 
 
 def shorten(value, length=80):
@@ -137,6 +324,7 @@ def with_seen_version(fieldsets):
 
 class VersionedInline:
     form = InlineVersionCheckedForm
+    formset = VersionedInlineFormSet
 
     def get_fieldsets(self, request, obj=None):
         return with_seen_version(super().get_fieldsets(request, obj))
@@ -151,6 +339,11 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     actions = None
     change_list_template = "admin/scoped_change_list.html"
     history_list_display = ["version"]
+    # simple-history's pages in Swedish; a version links to its restore form only for those
+    # who may restore.
+    object_history_template = "admin/version_history.html"
+    object_history_list_template = "admin/version_history_list.html"
+    object_history_form_template = "admin/version_restore_form.html"
 
     def region_ids(self, request, editable=False):
         """The regions whose content the user sees, or with `editable` changes; None: all."""
@@ -218,6 +411,25 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         )
         return [deleted, *super().get_urls()]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring is the administrators' alone (simple-history's view lets anyone who may
+        # view the record save an old version of it).
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        # The version check locks the record, which takes a transaction: Django's change view
+        # runs in one, simple-history's restore view does not.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view_title(self, request, obj):
+        return f"Historik: {obj}"
+
+    def history_form_view_title(self, request, obj):
+        return f"Återställ {obj}"
+
+    def revert_disabled(self, request, obj=None):
+        return not is_administrator(request.user) or super().revert_disabled(request, obj)
+
     def deleted_view(self, request):
         """Deleted records the user may see, each with a link to its history to restore it."""
         if not self.has_view_permission(request):
@@ -234,6 +446,7 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
             "title": f"Borttagna {self.model._meta.verbose_name_plural}",
             "records": records,
+            "may_restore": is_administrator(request.user),
         }
         return render(request, "admin/deleted_records.html", context)
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from projects.models import Project
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,7 @@ def test_project_page_edits_goals_and_contacts_inline(admin_client):
 def test_admin_refuses_a_period_that_ends_before_it_starts(admin_client):
     project = Project.objects.get(slug="dalarna-2017-2018")
     response = admin_client.get(admin_url(Project, "change", project.pk))
-    form = response.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["themes"] = [t.pk for t in project.themes.all()]
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{formset.formset.prefix}-{name}"] = management[name].value()
+    data = change_form_data(response)
     data.update(period_start="2018-01-01", period_end="2017-01-01")
     response = admin_client.post(admin_url(Project, "change", project.pk), data)
     assert response.status_code == 200

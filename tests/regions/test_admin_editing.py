@@ -1,13 +1,24 @@
-"""Editing in the admin: history, restore, no lost edits, validation, nothing half-saved."""
+"""Editing in the admin: history, restore, no lost edits, validation, nothing half-saved.
+
+Whatever locks a record (the version check does) is tested with real transactions, as a
+server runs it: pytest's own wrapping transaction would hide a view that has none.
+"""
+
+import io
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Goal, Project
+from projects.models import Contact, Goal, Partnership, Project
+from regions.roles import REGIONAL_EDITORS, REGIONAL_READERS
 from tests.admin_forms import change_form_data, make_editor
 
 pytestmark = pytest.mark.django_db
+real_transactions = pytest.mark.django_db(transaction=True)
+
+KRONOBERG = "kronoberg-2017-2018"
 
 
 def admin_url(model, view, *args):
@@ -28,7 +39,14 @@ def logged_in(user):
     return client
 
 
-def open_project(client, slug="kronoberg-2017-2018"):
+@pytest.fixture
+def portal_data(transactional_db):
+    """Transactional tests empty the tables after themselves, so each loads the portal's data."""
+    call_command("loaddata", "portal", verbosity=0)
+    call_command("record_initial_history", stdout=io.StringIO())
+
+
+def open_project(client, slug=KRONOBERG):
     project = Project.objects.get(slug=slug)
     url = admin_url(Project, "change", project.pk)
     return project, url, change_form_data(client.get(url))
@@ -59,42 +77,161 @@ def test_theme_changes_are_kept_too(superuser):
     assert project.history.all()[1].themes.count() == 2
 
 
-def test_an_earlier_version_can_be_restored(superuser):
+# A Kronoberg record of each kind restored in the admin, and a text field to change in it.
+RESTORED = {
+    Project: (lambda: Project.objects.get(slug=KRONOBERG), "lead"),
+    Goal: (lambda: Goal.objects.filter(project__slug=KRONOBERG).earliest("pk"), "text"),
+    Contact: (lambda: Contact.objects.get(name="Karin Palmér"), "role"),
+    Partnership: (
+        lambda: Partnership.objects.filter(project__slug=KRONOBERG).earliest("pk"),
+        "role",
+    ),
+}
+restored_models = pytest.mark.parametrize("model", RESTORED, ids=lambda m: m.__name__)
+
+
+def restore_url(model, pk, record):
+    return admin_url(model, "simple_history", pk, record.history_id)
+
+
+def change_in_admin(client, model, pk, **values):
+    url = admin_url(model, "change", pk)
+    data = change_form_data(client.get(url))
+    data.update(values)
+    assert client.post(url, data).status_code == 302
+
+
+@real_transactions
+@restored_models
+def test_an_earlier_version_is_restored_on_a_real_transaction(portal_data, superuser, model):
+    find, field = RESTORED[model]
+    record = find()
+    original = getattr(record, field)
     client = logged_in(superuser)
-    project, url, data = open_project(client)
-    original_lead = project.lead
-    first = project.history.first()
-    data["lead"] = "Felaktig ändring."
-    client.post(url, data)
-    restore_url = reverse(
-        "admin:projects_project_simple_history", args=[project.pk, first.history_id]
-    )
-    restore_data = change_form_data(client.get(restore_url))
-    assert restore_data["lead"] == original_lead
-    response = client.post(restore_url, restore_data)
+    change_in_admin(client, model, record.pk, **{field: "En felaktig ändring."})
+    changed = model.objects.get(pk=record.pk)
+    earlier = model.history.filter(id=record.pk, version=changed.version - 1).first()
+
+    form = client.get(restore_url(model, record.pk, earlier))
+    assert form.status_code == 200
+    assert "Återställ den här versionen" in form.content.decode()
+    data = change_form_data(form)
+    assert data[field] == original
+    response = client.post(restore_url(model, record.pk, earlier), data)
+
     assert response.status_code == 302
-    assert Project.objects.get(pk=project.pk).lead == original_lead
+    restored = model.objects.get(pk=record.pk)
+    assert getattr(restored, field) == original
+    # The restore is a new version after the newest, not a second copy of the old one.
+    assert restored.version == changed.version + 1
+    latest = model.history.filter(id=record.pk).first()
+    assert (latest.version, latest.history_user) == (restored.version, superuser)
 
 
-def test_a_deleted_goal_can_be_found_and_restored(superuser):
+@real_transactions
+@restored_models
+def test_a_deleted_record_is_listed_and_restored_on_a_real_transaction(
+    portal_data, superuser, model
+):
+    find, field = RESTORED[model]
+    record = find()
     client = logged_in(superuser)
-    goal = Goal.objects.get(target_unit="nya avtal")
-    assert client.post(admin_url(Goal, "delete", goal.pk), {"post": "yes"}).status_code == 302
-    assert not Goal.objects.filter(pk=goal.pk).exists()
-    deleted_page = client.get(admin_url(Goal, "deleted")).content.decode()
-    assert goal.text[:30] in deleted_page
-    history_url = admin_url(Goal, "history", goal.pk)
+    assert client.post(admin_url(model, "delete", record.pk), {"post": "yes"}).status_code == 302
+    assert not model.objects.filter(pk=record.pk).exists()
+    deleted_page = client.get(admin_url(model, "deleted")).content.decode()
+    history_url = admin_url(model, "history", record.pk)
     assert history_url in deleted_page
     assert client.get(history_url).status_code == 200
-    # The newest version before the deletion.
-    last_version = Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
-    restore_url = reverse(
-        "admin:projects_goal_simple_history", args=[goal.pk, last_version.history_id]
-    )
-    response = client.post(restore_url, change_form_data(client.get(restore_url)))
+    deletion = model.history.filter(id=record.pk, history_type="-").get()
+    last_version = model.history.filter(id=record.pk).exclude(history_type="-").first()
+
+    url = restore_url(model, record.pk, last_version)
+    response = client.post(url, change_form_data(client.get(url)))
+
     assert response.status_code == 302
-    restored = Goal.objects.get(pk=goal.pk)
-    assert (restored.text, restored.target_value) == (goal.text, goal.target_value)
+    restored = model.objects.get(pk=record.pk)
+    assert getattr(restored, field) == getattr(record, field)
+    assert restored.version == deletion.version + 1
+
+
+def test_a_restored_project_gets_that_versions_themes_back(superuser):
+    client = logged_in(superuser)
+    project, url, data = open_project(client)
+    themes = set(project.themes.all())
+    data["themes"] = []
+    assert client.post(url, data).status_code == 302
+    earlier = project.history.filter(version=project.version).first()
+    restore = restore_url(Project, project.pk, earlier)
+    assert client.post(restore, change_form_data(client.get(restore))).status_code == 302
+    assert set(Project.objects.get(pk=project.pk).themes.all()) == themes
+
+
+@real_transactions
+@pytest.mark.parametrize("group", [REGIONAL_READERS, REGIONAL_EDITORS])
+@pytest.mark.parametrize("model", [Project, Goal], ids=lambda m: m.__name__)
+def test_only_administrators_may_restore(portal_data, superuser, group, model):
+    find, field = RESTORED[model]
+    record = find()
+    administrator = logged_in(superuser)
+    change_in_admin(administrator, model, record.pk, **{field: "En ändring."})
+    earlier = model.history.filter(id=record.pk, version=record.version).first()
+    url = restore_url(model, record.pk, earlier)
+    data = change_form_data(administrator.get(url))
+    # Their own region's record, which they may see (and the editor change).
+    user = logged_in(make_editor("lars", "kronoberg", group=group))
+    assert user.get(admin_url(model, "change", record.pk)).status_code == 200
+
+    assert user.get(url).status_code == 403
+    assert user.post(url, data).status_code == 403
+
+    assert getattr(model.objects.get(pk=record.pk), field) == "En ändring."
+    history_page = user.get(admin_url(model, "history", record.pk))
+    assert history_page.status_code == 200
+    assert url not in history_page.content.decode()
+    assert "Datum och tid" in history_page.content.decode()
+    administrators_page = administrator.get(admin_url(model, "history", record.pk))
+    assert url in administrators_page.content.decode()
+    assert "Öppna en version för att återställa den." in administrators_page.content.decode()
+
+
+@real_transactions
+@pytest.mark.parametrize("group", [REGIONAL_READERS, REGIONAL_EDITORS])
+def test_only_administrators_may_restore_a_deleted_record(portal_data, superuser, group):
+    goal = RESTORED[Goal][0]()
+    administrator = logged_in(superuser)
+    assert (
+        administrator.post(admin_url(Goal, "delete", goal.pk), {"post": "yes"}).status_code == 302
+    )
+    last_version = Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
+    url = restore_url(Goal, goal.pk, last_version)
+    data = change_form_data(administrator.get(url))
+    user = logged_in(make_editor("lars", "kronoberg", group=group))
+
+    assert user.get(url).status_code == 403
+    assert user.post(url, data).status_code == 403
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+
+
+@real_transactions
+def test_a_restore_is_checked_against_saves_made_meanwhile(portal_data, superuser):
+    alva = logged_in(superuser)
+    bengt = logged_in(make_editor("bengt", "kronoberg"))
+    project = Project.objects.get(slug=KRONOBERG)
+    change_in_admin(alva, Project, project.pk, lead="En felaktig ingress.")
+    earlier = project.history.filter(version=project.version).first()
+    url = restore_url(Project, project.pk, earlier)
+    restore_form = change_form_data(alva.get(url))
+
+    change_in_admin(bengt, Project, project.pk, purpose="Bengts syfte.")
+    refused = alva.post(url, restore_form)
+
+    assert refused.status_code == 200
+    assert "Posten har sparats av bengt" in refused.content.decode()
+    assert Project.objects.get(pk=project.pk).lead == "En felaktig ingress."
+    # Saving again restores the old lead and keeps what Bengt saved meanwhile.
+    assert alva.post(url, change_form_data(refused)).status_code == 302
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.lead, saved.purpose) == (project.lead, "Bengts syfte.")
 
 
 def test_the_second_of_two_simultaneous_saves_is_refused_and_shows_what_changed(superuser):
@@ -116,10 +253,108 @@ def test_the_second_of_two_simultaneous_saves_is_refused_and_shows_what_changed(
     saved = Project.objects.get(pk=project.pk)
     assert (saved.title, saved.lead) == ("Annas titel", project.lead)
 
-    # Having seen the message, saving again overwrites knowingly.
+    # Having seen the message, saving again saves his change and keeps hers.
     retry = change_form_data(response)
     assert bengt.post(url, retry).status_code == 302
-    assert Project.objects.get(pk=project.pk).lead == "Bengts ingress"
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.title, saved.lead) == ("Annas titel", "Bengts ingress")
+
+
+@real_transactions
+def test_saving_again_after_a_refusal_keeps_the_other_persons_changes(portal_data, superuser):
+    alva, bengt = logged_in(superuser), logged_in(make_editor("bengt", "kronoberg"))
+    project, url, alva_data = open_project(alva)
+    _, _, bengt_data = open_project(bengt)
+    alva_data["lead"] = "Alvas ingress."
+    assert alva.post(url, alva_data).status_code == 302
+
+    bengt_data["purpose"] = "Bengts syfte."
+    refused = bengt.post(url, bengt_data)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Posten har sparats av Alva Admin" in page
+    assert "Ingress: ”" in page and "” → ”Alvas ingress.”" in page
+    # The form he sees now holds her lead beside his purpose, and so does his next save.
+    retry = change_form_data(refused)
+    assert (retry["lead"], retry["purpose"]) == ("Alvas ingress.", "Bengts syfte.")
+    assert bengt.post(url, retry).status_code == 302
+
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.lead, saved.purpose) == ("Alvas ingress.", "Bengts syfte.")
+    assert saved.history.first().history_user.username == "bengt"
+
+
+@real_transactions
+def test_a_field_both_changed_is_shown_and_overwritten_only_by_saving_again(portal_data, superuser):
+    alva, bengt = logged_in(superuser), logged_in(make_editor("bengt", "kronoberg"))
+    project, url, alva_data = open_project(alva)
+    _, _, bengt_data = open_project(bengt)
+    alva_data.update(lead="Alvas ingress.", title="Alvas titel")
+    assert alva.post(url, alva_data).status_code == 302
+
+    bengt_data["lead"] = "Bengts ingress."
+    refused = bengt.post(url, bengt_data)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["lead"] == [
+        "Alva Admin ändrade det här fältet till ”Alvas ingress.” medan du hade formuläret "
+        "öppet. Ditt värde står kvar: spara igen för att skriva över deras."
+    ]
+    assert "title" not in errors
+    assert Project.objects.get(pk=project.pk).lead == "Alvas ingress."
+
+    retry = change_form_data(refused)
+    assert (retry["lead"], retry["title"]) == ("Bengts ingress.", "Alvas titel")
+    assert bengt.post(url, retry).status_code == 302
+    saved = Project.objects.get(pk=project.pk)
+    assert (saved.lead, saved.title) == ("Bengts ingress.", "Alvas titel")
+
+
+@real_transactions
+def test_an_inline_row_deleted_meanwhile_is_named_and_the_rest_saved(portal_data, superuser):
+    alva, berit = logged_in(superuser), logged_in(make_editor("berit", "jonkopings-lan"))
+    project, url, data = open_project(alva, "starkare-asf-i-jonkopings-lan")
+    goals = project.goals.count()
+    goal = project.goals.get(target_unit="nya avtal")
+    assert berit.post(admin_url(Goal, "delete", goal.pk), {"post": "yes"}).status_code == 302
+
+    data["lead"] = "Alvas ingress."
+    refused = alva.post(url, data)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Raden ”" in page
+    assert "togs bort av berit" in page
+    assert "Spara igen för att spara resten." in page
+    assert Project.objects.get(pk=project.pk).lead == project.lead
+
+    assert alva.post(url, change_form_data(refused)).status_code == 302
+    assert Project.objects.get(pk=project.pk).lead == "Alvas ingress."
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+    assert project.goals.count() == goals - 1
+
+
+@real_transactions
+def test_an_inline_row_changed_by_both_keeps_the_fields_only_the_other_changed(
+    portal_data, superuser
+):
+    alva, berit = logged_in(superuser), logged_in(make_editor("berit", "jonkopings-lan"))
+    project, url, data = open_project(alva, "starkare-asf-i-jonkopings-lan")
+    goal = project.goals.get(target_unit="nya avtal")
+    change_in_admin(berit, Goal, goal.pk, text="Fyra nya avtal.")
+    prefix = next(
+        k.removesuffix("-id")
+        for k, v in data.items()
+        if k.startswith("goals-") and k.endswith("-id") and v == str(goal.pk)
+    )
+
+    data[f"{prefix}-target_value"] = "7"
+    refused = alva.post(url, data)
+    assert refused.status_code == 200
+    assert "Posten har sparats av berit" in refused.content.decode()
+
+    assert alva.post(url, change_form_data(refused)).status_code == 302
+    saved = Goal.objects.get(pk=goal.pk)
+    assert (saved.text, saved.target_value) == ("Fyra nya avtal.", 7)
 
 
 def test_simultaneous_edits_of_a_goal_inline_and_alone(superuser):
