@@ -14,6 +14,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -419,6 +420,14 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         # The version check locks the record, which takes a transaction: Django's change view
         # runs in one, simple-history's restore view does not.
         with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST":
+                # A deleted record has no row to lock: two administrators restoring it at once
+                # would both insert it, and the second fail. Its versions are locked instead, so
+                # the second waits, then finds it restored and is refused like any stale save.
+                versions = self.model.history.filter(
+                    **{self.model._meta.pk.attname: unquote(object_id)}
+                )
+                list(versions.select_for_update().values_list("pk", flat=True))
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_view_title(self, request, obj):

@@ -5,9 +5,12 @@ server runs it: pytest's own wrapping transaction would hide a view that has non
 """
 
 import io
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -152,6 +155,72 @@ def test_a_deleted_record_is_listed_and_restored_on_a_real_transaction(
     restored = model.objects.get(pk=record.pk)
     assert getattr(restored, field) == getattr(record, field)
     assert restored.version == deletion.version + 1
+
+
+def wait_until_a_request_waits_for_a_lock():
+    """Until another connection of this test database waits for a lock (bounded, never timed:
+    the test asserts what happens after, not how long it took)."""
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("No request came to wait for the other restore's lock.")
+
+
+def in_a_thread(function):
+    """Runs function on a connection of its own, as another server process would."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except Exception as error:  # handed to the test, which says what went wrong
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@real_transactions
+def test_two_administrators_restoring_one_deleted_record_at_once(portal_data, superuser):
+    goal = Goal.objects.filter(project__slug=KRONOBERG).first()
+    client = logged_in(superuser)
+    assert client.post(admin_url(Goal, "delete", goal.pk), {"post": "yes"}).status_code == 302
+    last_version = Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
+    url = restore_url(Goal, goal.pk, last_version)
+    form = change_form_data(client.get(url))
+    restored, release = threading.Event(), threading.Event()
+
+    def the_other_administrators_restore():
+        # Between its check and its commit: it has locked the versions and put the row back.
+        with transaction.atomic():
+            list(Goal.history.filter(id=goal.pk).select_for_update().values_list("pk"))
+            last_version.instance.save()
+            restored.set()
+            release.wait(timeout=60)
+
+    other, other_outcome = in_a_thread(the_other_administrators_restore)
+    assert restored.wait(timeout=60)
+    mine, my_outcome = in_a_thread(lambda: client.post(url, form))
+    wait_until_a_request_waits_for_a_lock()
+    release.set()
+    other.join(timeout=60)
+    mine.join(timeout=60)
+
+    assert "error" not in other_outcome
+    assert "error" not in my_outcome, f"the second restore failed: {my_outcome['error']!r}"
+    refused = my_outcome["value"]
+    assert refused.status_code == 200
+    assert "Posten har sparats" in refused.content.decode()
+    assert Goal.objects.filter(pk=goal.pk).count() == 1
 
 
 def test_a_restored_project_gets_that_versions_themes_back(superuser):
