@@ -247,7 +247,7 @@ def test_a_project_as_loaded_says_so_and_its_citation_names_the_source(client):
         "Starkare ASF i Jönköpings län. ASF-portalen, version "
         f"{date_format(timezone.localtime(version.history_date), 'j F Y')}. "
         f"http://testserver/projekt/starkare-asf-i-jonkopings-lan/versioner/{version.pk}/. "
-        "Efter Starkare ASF i Jönköpings län, Region Jönköpings län (Utveckling i Jönköpings "
+        "Källa: Starkare ASF i Jönköpings län, Region Jönköpings län (Utveckling i Jönköpings "
         "län). Hämtad 2026." in text
     )
 
@@ -270,7 +270,7 @@ def test_the_page_says_when_an_editor_last_changed_it(client):
         in text
     )
     assert "Som texten hämtades ur källan" not in text
-    assert f"/projekt/skane-2017-2018/versioner/{edit.pk}/. Efter " in text
+    assert f"/projekt/skane-2017-2018/versioner/{edit.pk}/. Källa: " in text
     assert "Tillväxtverket. Hämtad 2026." in text
 
     # The first version still says it is the text as the source gave it.

@@ -180,3 +180,13 @@ def test_reset_says_what_it_deletes_and_restores_the_published_texts(client):
     assert project.lead == "" and project.history.count() == 1
     assert not Region.objects.get(slug="kronoberg").editors.exists()
     assert User.objects.filter(username="anna").exists()  # accounts stay
+
+
+def test_a_record_referring_to_a_deleted_one_stops_the_load_with_a_message(tmp_path, monkeypatch):
+    fixture = tmp_path / "portal.json"
+    goal = {"project": 99999, "kind": "result", "text": "Ett mål.", "source": 1}
+    fixture.write_text(json.dumps([{"model": "projects.goal", "pk": 99999, "fields": goal}]))
+    monkeypatch.setattr("regions.management.commands.load_published_data.FIXTURE", fixture)
+    with pytest.raises(CommandError, match=re.escape("Inget laddades: ")):
+        load()
+    assert not Goal.objects.filter(pk=99999).exists()

@@ -11,7 +11,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from regions.apps import content_models
-from regions.management.commands.load_published_data import load_published_data, report
+from regions.management.commands.load_published_data import load_or_explain, report
 
 CONFIRMATION = "ja"
 
@@ -78,5 +78,5 @@ class Command(BaseCommand):
                 allow_cascade=False,
             )
             connection.ops.execute_sql_flush(flush)
-            loaded, kept = load_published_data(database)
+            loaded, kept = load_or_explain(database)
         report(self.stdout, loaded, kept)
