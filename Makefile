@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install db migrate data static run serve test test-browser browser lint check-migrations pytest loadtest bench
+.PHONY: install db migrate data reset-data static run serve test test-browser browser lint check-migrations pytest loadtest bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ASF-portalen needs Python 3.11"'
@@ -24,11 +24,17 @@ db: install
 migrate: db
 	$(MANAGE) migrate --noinput
 
-# The fixtures, and a first history entry for records that have none (so the admin can
-# show what changed from the published texts).
+# The published texts (fixtures/portal.json), each with a first history entry, loaded only
+# where the database never held the record: nothing an editor changed or deleted is ever
+# put back, so `run`, `serve` and `loadtest` can run this again and again.
 data: migrate
-	$(MANAGE) loaddata portal
-	$(MANAGE) record_initial_history
+	$(MANAGE) load_published_data
+
+# The published texts as they were: deletes every edit, the content's history and which
+# regions the editors have (after saying so and asking; RESET_ARGS=--yes does not ask).
+RESET_ARGS ?=
+reset-data: migrate
+	$(MANAGE) reset_published_data $(RESET_ARGS)
 
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -19,13 +19,23 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from asf_portal.paths import slug_paths
 from projects.lookups import IdArray
-from projects.models import Contact, Goal, Partnership, Programme, Project, Theme, format_period
+from projects.models import (
+    Contact,
+    Goal,
+    Partnership,
+    Programme,
+    Project,
+    Theme,
+    format_period,
+    person_edits,
+)
 from regions.models import Region, Source
 
 # Projects read per round: each chunk's goals, partners and contacts come in a few queries,
@@ -214,6 +224,12 @@ def source_fields(owner):
             lambda obj: obj.source.retrieved_year,
         ),
         Field(
+            "source_retrieved_on",
+            "Källan hämtad dag",
+            "Dagen då portalen hämtade texten (ÅÅÅÅ-MM-DD). Tom när bara året sparades.",
+            lambda obj: obj.source.retrieved_on,
+        ),
+        Field(
             "source_url",
             "Källans webbadress",
             "Textens webbadress. Tom när adressen inte sparades.",
@@ -325,8 +341,9 @@ PROJECT_FIELDS = [
     Field(
         "updated_at",
         "Senast ändrad",
-        "När projektet senast ändrades i portalen (svensk tid).",
-        lambda p: swedish_time(p.updated_at),
+        "När en redaktör senast ändrade projektet i portalen (svensk tid). Tom (null) när "
+        "projektet är som det hämtades ur källan: då säger källans fält när den hämtades.",
+        lambda p: p.edited_at and swedish_time(p.edited_at),
     ),
     Field(
         "url",
@@ -396,6 +413,7 @@ def json_chunks(projects, request):
 
 class ProjectRow(SimpleNamespace):
     """A project as its fields read it: its PROJECT_COLUMNS; theme_names; the path of its page;
+    edited_at, when a person last changed it (None: as loaded from the published texts);
     its region (with the county), programme and source; and its goals, partners and contacts as
     GOAL_RECORDs, PARTNER_RECORDs and CONTACT_RECORDs. Lists are in the order the project's page
     shows them."""
@@ -411,7 +429,6 @@ PROJECT_COLUMNS = [
     "period_end",
     "period_precision",
     *Project.DESCRIPTION_FIELDS,
-    "updated_at",
     "region_id",
     "programme_id",
     "source_id",
@@ -453,6 +470,14 @@ def themes_by_project(ids, theme_names):
     )
 
 
+def last_edits(ids):
+    """{project id: when a person last changed it}, for the projects `ids` that a person has
+    changed: what the project's page says (ProjectQuerySet.with_edit_dates), a chunk at a
+    time."""
+    edits = person_edits().filter(id__any=ids).values("id").annotate(at=Max("history_date"))
+    return dict(edits.order_by().values_list("id", "at"))
+
+
 def in_chunks(iterable, size):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -465,7 +490,9 @@ def project_rows(queryset):
     sources once for all."""
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
-    sources = Source.objects.only("publisher", "title", "retrieved_year", "url").in_bulk()
+    sources = Source.objects.only(
+        "publisher", "title", "retrieved_year", "retrieved_on", "url"
+    ).in_bulk()
     theme_names = dict(Theme.objects.values_list("pk", "name"))  # in the themes' own order
     path = slug_paths("projects:detail")
     projects = queryset.values(*PROJECT_COLUMNS)
@@ -476,6 +503,7 @@ def project_rows(queryset):
         goals = by_project(Goal, ids, GOAL_RECORD)
         partners = by_project(Partnership, ids, PARTNER_RECORD)
         contacts = by_project(Contact, ids, CONTACT_RECORD)
+        edited = last_edits(ids)
         for project in chunk:
             yield ProjectRow(
                 **project,
@@ -487,6 +515,7 @@ def project_rows(queryset):
                 goals=goals[project["id"]],
                 partners=partners[project["id"]],
                 contacts=contacts[project["id"]],
+                edited_at=edited.get(project["id"]),
             )
 
 

@@ -3,9 +3,12 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import get_text_list
 
 from projects.filters import published_project_filter
+from projects.models import Project
 from projects.periods import STATUS_CHOICES
 from projects.responses import bad_filter_text
 from projects.templatetags.portal import paragraphs
@@ -69,17 +72,31 @@ class ProjectFeed(Feed):
         return reverse("projects:feed") + filter_query(project_filter)
 
     def items(self, project_filter):
-        return project_filter.qs.for_listing().recently_changed()[:FEED_SIZE]
+        projects = project_filter.qs.for_listing().recently_changed().with_edit_dates()
+        cited = ["source__publisher", "source__retrieved_year", "source__retrieved_on"]
+        return projects.select_related("source").only(*Project.LISTED_FIELDS, *cited)[:FEED_SIZE]
 
     def item_description(self, project):
         # Atom's summary is HTML; the lead is plain text, escaped into paragraphs.
-        return paragraphs(project.lead) or NO_DESCRIPTION
+        description = paragraphs(project.lead) or NO_DESCRIPTION
+        if project.edited_at is None:
+            source = project.source
+            retrieved = source.retrieved_on or source.retrieved_year
+            description += format_html(
+                "<p>Som texten hämtades ur källan ({}, hämtad {}); inte ändrad i portalen "
+                "sedan dess.</p>",
+                source.publisher,
+                date_format(retrieved, "j F Y") if source.retrieved_on else retrieved,
+            )
+        return description
 
     def item_pubdate(self, project):
-        return project.created_at
+        # When the portal published it; the fixture's created_at is no time anyone entered.
+        return project.first_published_at or project.created_at
 
     def item_updateddate(self, project):
-        return project.updated_at
+        # Atom requires a date: for a project as loaded, when the portal published it.
+        return project.edited_at or self.item_pubdate(project)
 
     def item_categories(self, project):
         return [project.region.short_name, *(theme.name for theme in project.themes.all())]

@@ -113,18 +113,45 @@ class ProjectQuerySet(models.QuerySet):
             .only(*Project.LISTED_FIELDS)
         )
 
+    def with_edit_dates(self):
+        """Each project's `edited_at`, when a person last changed it in the portal (None while
+        it is as loaded from the published texts), and `first_published_at`, when the portal
+        first published it (None for projects made without history, such as generated ones).
+
+        Not `updated_at`: that is when the row was last written, and loading the published
+        texts writes the fixture's own time, which nobody entered.
+        """
+        first_published = (
+            Project.history.filter(id=OuterRef("pk"), status=Project.Status.PUBLISHED)
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        last_edit = (
+            person_edits()
+            .filter(id=OuterRef("pk"))
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(
+            edited_at=Subquery(last_edit), first_published_at=Subquery(first_published)
+        )
+
     def with_details(self):
         """Everything a project's page shows, in a fixed number of queries."""
-        return self.select_related("region__county", "programme", "source").prefetch_related(
-            "themes",
-            models.Prefetch(
-                "goals", queryset=Goal.objects.select_related("source", "report_source")
-            ),
-            models.Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.select_related("organisation", "source"),
-            ),
-            models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
+        return (
+            self.with_edit_dates()
+            .select_related("region__county", "programme", "source")
+            .prefetch_related(
+                "themes",
+                models.Prefetch(
+                    "goals", queryset=Goal.objects.select_related("source", "report_source")
+                ),
+                models.Prefetch(
+                    "partnerships",
+                    queryset=Partnership.objects.select_related("organisation", "source"),
+                ),
+                models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
+            )
         )
 
     def ranked_by(self, text, hits=None):
@@ -396,10 +423,23 @@ class Project(Versioned):
             if getattr(self, name)
         ]
 
+    def edited_at_as_of(self, moment):
+        """When a person last changed the project up to `moment` (None: not since it was
+        loaded from the published texts)."""
+        edits = person_edits().filter(id=self.pk, history_date__lte=moment)
+        return edits.aggregate(at=models.Max("history_date"))["at"]
+
     def cited_sources(self):
         """The sources of what the project's page shows, once each; reads prefetched data."""
         records = [self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()]
         return list(dict.fromkeys(record.source for record in records))
+
+
+def person_edits():
+    """The projects' history entries that a person made: saved by a signed-in user in the
+    admin, as no load of the published texts (record_initial_history, load_published_data)
+    or generated data is."""
+    return Project.history.filter(history_user__isnull=False)
 
 
 class Partnership(Versioned):

@@ -54,6 +54,7 @@ def project_version(request, slug, version_id):
         raise Http404("Versionen finns inte.")
     as_of = record.history_date
     project = record.instance
+    project.edited_at = current.edited_at_as_of(as_of)
     goals = Goal.history.as_of(as_of).filter(project_id=project.pk).select_related("source")
     context = {
         "project": project,

@@ -71,10 +71,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test sees the portal's real data, loaded once into the test database."""
+    """Every test sees the portal's real data, loaded once into the test database as
+    `make data` loads it."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "portal", verbosity=0)
-        call_command("record_initial_history", stdout=io.StringIO())
+        call_command("load_published_data", stdout=io.StringIO())
 
 
 def make_source(**fields):

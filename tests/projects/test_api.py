@@ -30,6 +30,7 @@ REGION_KEYS = [
     "source_publisher",
     "source_title",
     "source_retrieved_year",
+    "source_retrieved_on",
     "source_url",
     "url",
     "api_url",

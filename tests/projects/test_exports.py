@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -52,6 +53,7 @@ CSV_COLUMNS = [
     "Källans utgivare",
     "Källans titel",
     "Källan hämtad år",
+    "Källan hämtad dag",
     "Källans webbadress",
     "Senast ändrad",
     "Permanent adress",
@@ -86,6 +88,7 @@ JSON_KEYS = [
     "source_publisher",
     "source_title",
     "source_retrieved_year",
+    "source_retrieved_on",
     "source_url",
     "updated_at",
     "url",
@@ -309,9 +312,27 @@ def test_json_record_has_the_same_values_as_the_csv_row(client):
     ]
     assert record["url"] == row["Permanent adress"]
     assert record["source_retrieved_year"] == 2026
-    updated = timezone.localtime(Project.objects.get(slug="kronoberg-2017-2018").updated_at)
-    assert record["updated_at"] == updated.isoformat()
-    assert row["Senast ändrad"] == f"{updated:%Y-%m-%d %H:%M}"
+    # Only the year was kept; and nobody has changed the project since it was loaded.
+    assert record["source_retrieved_on"] is None and row["Källan hämtad dag"] == ""
+    assert record["updated_at"] is None and row["Senast ändrad"] == ""
+
+
+def test_last_changed_is_when_a_person_changed_the_project(client):
+    project = Project.objects.get(slug="kronoberg-2017-2018")
+    project.lead += " Ändrad."
+    project.save()  # no person: a script's save is not an editor's change
+    (record,) = json_records(client, JSON_URL + "?region=kronoberg")
+    assert record["updated_at"] is None
+
+    project._history_user = User.objects.create_user("redaktor")
+    project.save()
+    edited = timezone.localtime(project.history.first().history_date)
+    (row,) = csv_records(client, CSV_URL + "?region=kronoberg")
+    (record,) = json_records(client, JSON_URL + "?region=kronoberg")
+    assert record["updated_at"] == edited.isoformat(timespec="milliseconds")
+    assert row["Senast ändrad"] == f"{edited:%Y-%m-%d %H:%M}"
+    # Not the fixture's own time, which nobody entered.
+    assert not row["Senast ändrad"].startswith("2026-11-22")
 
 
 def test_a_cell_excel_would_run_as_a_formula_is_quoted_as_text(client):

@@ -1,12 +1,16 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project, Theme
 from regions.models import Region
+from tests.admin_forms import change_form_data
 from tests.conftest import make_project
 from tests.html import assert_page_basics, normalise, parse
 
@@ -309,3 +313,60 @@ def test_project_list_programme_count_follows_the_data(client):
     )
     text = " ".join(parse(response).texts("main"))
     assert "Finansiär/program: Interreg IVC" in text
+
+
+def citation(client, path):
+    page = parse(client.get(path))
+    (text,) = page.texts("section", **{"aria-labelledby": "citera-rubrik"})
+    return text
+
+
+def test_a_project_as_loaded_says_so_and_its_citation_names_the_source(client):
+    text = citation(client, "/projekt/starkare-asf-i-jonkopings-lan/")
+    # Not the day the fixture was loaded, which is no change anyone made.
+    assert "Senast ändrad" not in text
+    assert (
+        "Som texten hämtades ur källan (Region Jönköpings län (Utveckling i Jönköpings län), "
+        "hämtad 2026); inte ändrad i portalen sedan dess." in text
+    )
+    version = Project.objects.get(slug="starkare-asf-i-jonkopings-lan").history.first()
+    assert (
+        "Starkare ASF i Jönköpings län. ASF-portalen, version "
+        f"{date_format(timezone.localtime(version.history_date), 'j F Y')}. "
+        f"http://testserver/projekt/starkare-asf-i-jonkopings-lan/versioner/{version.pk}/. "
+        "Källa: Starkare ASF i Jönköpings län, Region Jönköpings län (Utveckling i Jönköpings "
+        "län). Hämtad 2026." in text
+    )
+
+
+def test_the_page_says_when_an_editor_last_changed_it(client):
+    project = Project.objects.get(slug="skane-2017-2018")
+    editor = User.objects.create_superuser("alva", "alva@example.se", "ett-långt-lösenord-1")
+    client.force_login(editor)
+    change = f"/admin/projects/project/{project.pk}/change/"
+    form = change_form_data(client.get(change))
+    form["lead"] = "Redaktörens ingress."
+    assert client.post(change, form).status_code == 302
+    client.logout()
+
+    edit = project.history.first()
+    assert edit.history_user == editor
+    text = citation(client, "/projekt/skane-2017-2018/")
+    assert (
+        f"Senast ändrad i portalen {date_format(timezone.localtime(edit.history_date), 'j F Y')}."
+        in text
+    )
+    assert "Som texten hämtades ur källan" not in text
+    assert f"/projekt/skane-2017-2018/versioner/{edit.pk}/. Källa: " in text
+    assert "Tillväxtverket. Hämtad 2026." in text
+
+    # The first version still says it is the text as the source gave it.
+    first = project.history.last()
+    old = citation(client, f"/projekt/skane-2017-2018/versioner/{first.pk}/")
+    assert "Som texten hämtades ur källan (Tillväxtverket, hämtad 2026)" in old
+    versions = " ".join(parse(client.get("/projekt/skane-2017-2018/versioner/")).texts("main"))
+    assert "Ändrat: ingress." in versions
+    assert (
+        "Första publicerade versionen i portalen: texten som den hämtades ur källan "
+        "(Tillväxtverket, hämtad 2026)." in versions
+    )

@@ -20,7 +20,8 @@ from projects.models import Project
 
 OUTPUT = settings.FIXTURE_DIRS[0] / "portal.json"
 RETRIEVED_YEAR = 2026  # the sources' README: "The texts were retrieved in 2026"
-# When these records were entered; fixed so that loading the fixture twice changes nothing.
+# The rows' created_at and updated_at: fixed so that the fixture is the same on every build.
+# No one entered anything then; the pages date a change by its history (with_edit_dates).
 ENTERED_AT = "2026-11-22T09:00:00+01:00"
 PROGRAMME_START = date(2017, 1, 1)
 PROGRAMME_END = date(2018, 12, 31)
