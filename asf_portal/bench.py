@@ -20,6 +20,7 @@ Times are printed and written to --markdown; nothing here asserts on them.
 """
 
 import argparse
+import io
 import json
 import os
 import re
@@ -108,7 +109,7 @@ def prepare_data(projects, regenerate):
     from projects.models import Project
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("loaddata", "portal", verbosity=0)
+    call_command("load_published_data", stdout=io.StringIO())
     have = Project.objects.filter(source__slug=SOURCE_SLUG).count()
     if regenerate or have != projects:
         print(f"Generating {projects} projects (the bench database has {have}) …", flush=True)

@@ -437,7 +437,7 @@ class Project(Versioned):
 
 def person_edits():
     """The projects' history entries that a person made: saved by a signed-in user in the
-    admin, as no load of the published texts (record_initial_history, load_published_data)
+    admin, as no load of the published texts (load_published_data)
     or generated data is."""
     return Project.history.filter(history_user__isnull=False)
 

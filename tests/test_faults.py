@@ -80,7 +80,7 @@ def portal(cluster, tmp_path):
     env.update(DATABASE_URL=cluster.url("asf_faults"), DJANGO_ALLOWED_HOSTS="127.0.0.1")
     for command in (
         ["migrate", "--noinput"],
-        ["loaddata", "portal"],
+        ["load_published_data"],
         [
             "shell",
             "-c",

@@ -1,3 +1,4 @@
+import io
 import random
 
 import pytest
@@ -280,7 +281,7 @@ def test_a_log_without_request_lines_fails(tmp_path):
 def live_portal(live_server, transactional_db):
     """The live server with the portal's data: transactional tests empty the tables after
     themselves, so the data is loaded here."""
-    call_command("loaddata", "portal", verbosity=0)
+    call_command("load_published_data", stdout=io.StringIO())
     return live_server
 
 

@@ -64,3 +64,13 @@ def test_sitemap_leaves_out_drafts(client):
     urls = sitemap(client)
     assert draft.get_absolute_url() not in urls
     assert draft.region.get_absolute_url() in urls  # the region itself is public
+
+
+def test_loaded_records_are_dated_by_their_load_not_by_the_fixtures_build(client):
+    """The fixture's timestamps are when it was built, a time nobody entered anything; a
+    record is dated by when this database got it (conftest loads the test database with
+    load_published_data, as `make data` does)."""
+    for record in [*Region.objects.all(), *Project.objects.published()]:
+        first = record.history.earliest()
+        assert record.updated_at == first.history_date
+        assert getattr(record, "created_at", first.history_date) == first.history_date

@@ -5,6 +5,7 @@ browser download cannot work where these tests run. Without it the tests fail an
 what to install; they never skip.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -59,7 +60,7 @@ def browser_context_args(browser_context_args):
 def portal(live_server, transactional_db):
     """The live portal with its real data. Transactional tests empty the tables afterwards,
     so each browser test loads the fixtures itself."""
-    call_command("loaddata", "portal", verbosity=0)
+    call_command("load_published_data", stdout=io.StringIO())
     return live_server
 
 

@@ -1,10 +1,7 @@
 """Restoring and saving at the same time in the admin, as the people doing it see it."""
 
-import io
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from projects.models import Goal, Project
@@ -17,8 +14,6 @@ PASSWORD = "ett-långt-lösenord-1"
 
 @pytest.fixture
 def kronoberg(portal):
-    # The portal fixture loads the records; their first versions come from this command.
-    call_command("record_initial_history", stdout=io.StringIO())
     return Project.objects.get(slug="kronoberg-2017-2018")
 
 

@@ -45,8 +45,7 @@ def logged_in(user):
 @pytest.fixture
 def portal_data(transactional_db):
     """Transactional tests empty the tables after themselves, so each loads the portal's data."""
-    call_command("loaddata", "portal", verbosity=0)
-    call_command("record_initial_history", stdout=io.StringIO())
+    call_command("load_published_data", stdout=io.StringIO())
 
 
 def open_project(client, slug=KRONOBERG):

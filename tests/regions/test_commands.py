@@ -17,8 +17,8 @@ from django.db import connection
 
 from projects.models import Contact, Goal, Project, Theme
 from regions.management.commands.load_published_data import FIXTURE, FROM_THE_SOURCES
-from regions.models import Region
-from tests.admin_forms import change_form_data
+from regions.models import Region, RegionRole
+from tests.admin_forms import change_form_data, make_editor
 from tests.html import Page
 
 pytestmark = pytest.mark.django_db
@@ -168,17 +168,16 @@ def test_reset_asks_before_it_deletes_anything(monkeypatch):
 def test_reset_says_what_it_deletes_and_restores_the_published_texts(client):
     project = Project.objects.get(slug=SKANE)
     edit_in_the_admin(admin_client(client), project, lead="Redaktörens ingress.")
-    kronoberg = Region.objects.get(slug="kronoberg")
-    kronoberg.editors.add(User.objects.create_user("anna"))
+    make_editor("anna", "kronoberg")
     output = reset(yes=True)
     assert "Det här tas bort och kan inte återställas:" in output
     assert "projects_project: 14 rader" in output
     assert "projects_historicalproject: 15 rader" in output  # 14 first versions and the edit
-    assert "regions_region_editors: 1 rader" in output
+    assert "regions_regionrole: 1 rader" in output
     assert f"Laddade {FIXTURE_RECORDS} nya poster ur källtexterna:" in output
     project = Project.objects.get(slug=SKANE)
     assert project.lead == "" and project.history.count() == 1
-    assert not Region.objects.get(slug="kronoberg").editors.exists()
+    assert not RegionRole.objects.exists()
     assert User.objects.filter(username="anna").exists()  # accounts stay
 
 

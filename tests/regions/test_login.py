@@ -2,6 +2,7 @@
 client's address), every attempt logged, idle sessions end."""
 
 import http.client
+import io
 import re
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
@@ -179,7 +180,7 @@ def test_over_http_through_one_proxy_clients_are_told_apart(
     live_server, transactional_db, settings
 ):
     # The live server's connections all come from 127.0.0.1: the proxy, for this test.
-    call_command("loaddata", "portal", verbosity=0)
+    call_command("load_published_data", stdout=io.StringIO())
     settings.TRUSTED_PROXY_COUNT = 1
     make_editor("kerstin", "kronoberg")
     attacker, editor = LoginPage(live_server.url), LoginPage(live_server.url)

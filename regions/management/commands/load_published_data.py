@@ -70,6 +70,15 @@ def record_first_versions(records, moment, using):
         )
 
 
+def stamp_with_load_time(record, moment):
+    """The record's created and updated times are when this database got it: the fixture's
+    own are when it was built, a time nobody entered anything (the sitemap and the admin
+    show these)."""
+    for field in record._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            setattr(record, field.attname, moment)
+
+
 def load_published_data(using=DEFAULT_DB_ALIAS):
     """Loads the fixture's records that the database never held, with their first versions.
     Returns {model: number loaded} and the number of records left as they are."""
@@ -92,6 +101,7 @@ def load_published_data(using=DEFAULT_DB_ALIAS):
                     continue
                 item.object._history_date = moment
                 item.object._change_reason = FROM_THE_SOURCES
+                stamp_with_load_time(item.object, moment)
                 item.save(using=using)  # raw, as loaddata saves: the fixture's own values
                 new.append(item.object)
                 loaded[model] += 1
