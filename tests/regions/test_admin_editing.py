@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Contact, Goal, Partnership, Project
-from regions.roles import REGIONAL_EDITORS, REGIONAL_READERS
+from regions.models import RegionRole
 from tests.admin_forms import change_form_data, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -235,9 +235,9 @@ def test_a_restored_project_gets_that_versions_themes_back(superuser):
 
 
 @real_transactions
-@pytest.mark.parametrize("group", [REGIONAL_READERS, REGIONAL_EDITORS])
+@pytest.mark.parametrize("role", RegionRole.Role.values)
 @pytest.mark.parametrize("model", [Project, Goal], ids=lambda m: m.__name__)
-def test_only_administrators_may_restore(portal_data, superuser, group, model):
+def test_only_administrators_may_restore(portal_data, superuser, role, model):
     find, field = RESTORED[model]
     record = find()
     administrator = logged_in(superuser)
@@ -246,7 +246,7 @@ def test_only_administrators_may_restore(portal_data, superuser, group, model):
     url = restore_url(model, record.pk, earlier)
     data = change_form_data(administrator.get(url))
     # Their own region's record, which they may see (and the editor change).
-    user = logged_in(make_editor("lars", "kronoberg", group=group))
+    user = logged_in(make_editor("lars", "kronoberg", role=role))
     assert user.get(admin_url(model, "change", record.pk)).status_code == 200
 
     assert user.get(url).status_code == 403
@@ -263,8 +263,8 @@ def test_only_administrators_may_restore(portal_data, superuser, group, model):
 
 
 @real_transactions
-@pytest.mark.parametrize("group", [REGIONAL_READERS, REGIONAL_EDITORS])
-def test_only_administrators_may_restore_a_deleted_record(portal_data, superuser, group):
+@pytest.mark.parametrize("role", RegionRole.Role.values)
+def test_only_administrators_may_restore_a_deleted_record(portal_data, superuser, role):
     goal = RESTORED[Goal][0]()
     administrator = logged_in(superuser)
     assert (
@@ -273,7 +273,7 @@ def test_only_administrators_may_restore_a_deleted_record(portal_data, superuser
     last_version = Goal.history.filter(id=goal.pk).exclude(history_type="-").first()
     url = restore_url(Goal, goal.pk, last_version)
     data = change_form_data(administrator.get(url))
-    user = logged_in(make_editor("lars", "kronoberg", group=group))
+    user = logged_in(make_editor("lars", "kronoberg", role=role))
 
     assert user.get(url).status_code == 403
     assert user.post(url, data).status_code == 403
