@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 # The database: DATABASE_URL if set, otherwise the project's own cluster in .postgres/.
 db: install
-	$(PY) -m asf_portal.localdb start
+	$(PY) -m tools.localdb start
 
 migrate: db
 	$(MANAGE) migrate --noinput
@@ -58,7 +58,7 @@ serve: data static
 	@$(ENSURE_SECRET_KEY)
 	$(PRODUCTION_ENV) $(GUNICORN) asf_portal.wsgi
 
-# A bounded load on loopback (asf_portal/loadtest.py) against the portal as `serve` runs it,
+# A bounded load on loopback (tools/loadtest.py) against the portal as `serve` runs it,
 # started here in the background with its output in $(LOADTEST_LOG) and stopped afterwards.
 # Fails on any error, and on any line in that log but request lines (status < 500) and
 # gunicorn's own. The table goes to docs/loadtest.md.
@@ -68,15 +68,15 @@ LOADTEST_LOG := test-artifacts/loadtest.log
 loadtest: data static
 	@$(ENSURE_SECRET_KEY)
 	@mkdir -p $(dir $(LOADTEST_LOG))
-	@$(PY) -m asf_portal.loadtest --base-url http://$(LOADTEST_BIND) --check-port-free
+	@$(PY) -m tools.loadtest --base-url http://$(LOADTEST_BIND) --check-port-free
 	@$(PRODUCTION_ENV) BIND=$(LOADTEST_BIND) $(GUNICORN) asf_portal.wsgi >$(LOADTEST_LOG) 2>&1 & \
 	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m asf_portal.loadtest --base-url http://$(LOADTEST_BIND) --wait-for-server 60 \
+	$(PY) -m tools.loadtest --base-url http://$(LOADTEST_BIND) --wait-for-server 60 \
 	  --markdown docs/loadtest.md $(LOADTEST_ARGS); \
 	status=$$?; kill $$server 2>/dev/null; wait $$server; trap - EXIT INT TERM; \
-	$(PY) -m asf_portal.loadtest --check-log $(LOADTEST_LOG) && exit $$status
+	$(PY) -m tools.loadtest --check-log $(LOADTEST_LOG) && exit $$status
 
-# Performance at scale (asf_portal/bench.py): a database of its own, asf_portal_bench (or
+# Performance at scale (tools/bench.py): a database of its own, asf_portal_bench (or
 # DATABASE_URL's with _bench added), with the real data and BENCH_PROJECTS synthetic projects
 # (made again only when their number changed, or with BENCH_ARGS=--regenerate); server times
 # in-process and requests per second under gunicorn. The table goes to docs/benchmark.md.
@@ -84,7 +84,7 @@ BENCH_PROJECTS ?= 100000
 BENCH_ARGS ?=
 bench: db static
 	@$(ENSURE_SECRET_KEY)
-	$(PRODUCTION_ENV) $(PY) -m asf_portal.bench --projects $(BENCH_PROJECTS) \
+	$(PRODUCTION_ENV) $(PY) -m tools.bench --projects $(BENCH_PROJECTS) \
 	  --markdown docs/benchmark.md $(BENCH_ARGS)
 
 # pytest-django builds its own test database next to the portal's, so the

@@ -3,12 +3,11 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-
-from asf_portal import localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,19 +92,19 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL only. DATABASE_URL wins; otherwise the project's own
-# cluster that `make run` and `make test` start (see asf_portal/localdb.py).
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            **localdb.database_settings(),
-            # Keep connections between requests, checked before reuse.
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    }
+# Database: PostgreSQL only, named by DATABASE_URL. Without it, the project's own cluster that
+# `make db` starts (tools/localdb.py): its superuser on the unix socket in .postgres/run.
+DEVELOPMENT_DATABASE_URL = "postgres://postgres@{socket}:5432/asf_portal".format(
+    socket=quote(str(BASE_DIR / ".postgres" / "run"), safe="")
+)
+DATABASES = {
+    # Connections are kept between requests, checked before reuse.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or DEVELOPMENT_DATABASE_URL,
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
 # A database that is down must not hang a request: fail fast and answer 503.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 # An optional read replica: reads go there, writes (and everything in the admin) to the

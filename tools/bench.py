@@ -1,4 +1,4 @@
-"""Performance at scale: `python -m asf_portal.bench`, which `make bench` runs.
+"""Performance at scale: `python -m tools.bench`, which `make bench` runs.
 
 1. A database of its own: asf_portal_bench on the project's cluster (or, with DATABASE_URL,
    that server's database with "_bench" added to its name), migrated, with the real fixtures
@@ -11,9 +11,9 @@
    request on two sets of data.
 3. The CSV export of every row in a subprocess of its own: time, and peak memory (VmHWM).
 4. Requests per second under gunicorn as `make serve` runs it (this environment, plus
-   DATABASE_URL for the bench database), with the load tool of asf_portal/loadtest.py: each
+   DATABASE_URL for the bench database), with the load tool of tools/loadtest.py: each
    URL for a few seconds in each of MODES, next to the trivial view /bench/trivial that
-   asf_portal/bench_wsgi.py adds.
+   tools/bench_wsgi.py adds.
 5. EXPLAIN ANALYZE of the slowest queries.
 
 Times are printed and written to --markdown; nothing here asserts on them.
@@ -35,9 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from asf_portal import loadtest, localdb
+from tools import loadtest, localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_SUFFIX = "_bench"
@@ -62,8 +62,7 @@ def bench_database_url(environ=None):
     environ = os.environ if environ is None else environ
     url = environ.get("DATABASE_URL")
     if not url:
-        socket_dir = quote(str(localdb.SOCKET_DIR), safe="")
-        return f"postgres://{localdb.SUPERUSER}@{socket_dir}/{localdb.DATABASE_NAME}{BENCH_SUFFIX}"
+        return localdb.PROJECT_CLUSTER.url(localdb.DATABASE_NAME + BENCH_SUFFIX)
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if not name.endswith(BENCH_SUFFIX):
@@ -248,7 +247,7 @@ def request_log_discarded():
     import logging
 
     # Importing the bench URLconf sets logging up once more: first that, then the change.
-    import asf_portal.bench_wsgi  # noqa: F401
+    import tools.bench_wsgi  # noqa: F401
 
     handlers = [
         handler
@@ -271,7 +270,7 @@ def measure_in_process(case, samples, budget_seconds):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    with override_settings(ROOT_URLCONF="asf_portal.bench_wsgi"):
+    with override_settings(ROOT_URLCONF="tools.bench_wsgi"):
         http = client()
         for _ in range(2):  # templates compiled, connection open, the cached page there
             fetch(http, case.url)
@@ -364,7 +363,7 @@ def timed_export(http):
 
 def measure_export(url):
     result = subprocess.run(
-        [sys.executable, "-m", "asf_portal.bench", "--export-child"],
+        [sys.executable, "-m", "tools.bench", "--export-child"],
         cwd=BASE_DIR,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
@@ -397,7 +396,7 @@ MODES = (
 
 
 class Server:
-    """gunicorn as `make serve` runs it, on the bench database and asf_portal.bench_wsgi."""
+    """gunicorn as `make serve` runs it, on the bench database and tools.bench_wsgi."""
 
     def __init__(self, database_url, bind, log_path, extra_environ=None):
         self.base_url = f"http://{bind}"
@@ -429,7 +428,7 @@ class Server:
         self.log = self.log_path.open("w")
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
-            [str(gunicorn), "--config", "asf_portal/gunicorn.conf.py", "asf_portal.bench_wsgi"],
+            [str(gunicorn), "--config", "asf_portal/gunicorn.conf.py", "tools.bench_wsgi"],
             cwd=BASE_DIR,
             env=self.environ,
             stdout=self.log,
@@ -674,7 +673,7 @@ def write_markdown(path, context):
         )
     text = f"""# Benchmark: {data["projects"]:,} projects
 
-Made by `make bench`, which runs `{context["command"]}`. See `asf_portal/bench.py` for
+Made by `make bench`, which runs `{context["command"]}`. See `tools/bench.py` for
 what is measured and how.
 
 - Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}
@@ -728,7 +727,7 @@ The slowest queries of the requests above, each with the key lines of
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m asf_portal.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--regenerate", action="store_true", help="make the data anew")
     parser.add_argument("--samples", type=int, default=30, help="timed requests per URL")
@@ -750,7 +749,7 @@ def run(args, argv):
     setup_django(url)
     prepare_data(args.projects, args.regenerate)
     context = {
-        "command": " ".join(["python -m asf_portal.bench", *argv]),
+        "command": " ".join(["python -m tools.bench", *argv]),
         "machine": machine(),
         "data": data_summary(),
         "seconds": args.seconds,

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from asf_portal.localdb import Cluster
+from tools.localdb import Cluster
 
 BIN = Path(sys.executable).parent
 PASSWORD = "ett-långt-lösenord-1"

@@ -4,8 +4,8 @@ import random
 import pytest
 from django.core.management import call_command
 
-from asf_portal import loadtest
-from asf_portal.loadtest import Kind, Result, check_log, percentile, plan_request
+from tools import loadtest
+from tools.loadtest import Kind, Result, check_log, percentile, plan_request
 
 
 def test_percentile_is_the_nearest_rank():

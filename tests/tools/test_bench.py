@@ -1,17 +1,17 @@
+from urllib.parse import quote
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from asf_portal import bench, localdb
+from tools import bench
 
 
-def test_the_bench_database_is_the_project_clusters_own_by_default():
+def test_the_bench_database_is_the_project_clusters_own_by_default(settings):
+    socket_dir = quote(str(settings.BASE_DIR / ".postgres" / "run"), safe="")
     url = bench.bench_database_url({})
-    assert url == (
-        f"postgres://postgres@{str(localdb.SOCKET_DIR).replace('/', '%2F')}/asf_portal_bench"
-    )
+    assert url == f"postgres://postgres@{socket_dir}:5432/asf_portal_bench"
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_with_database_url_the_same_server_and_the_name_suffixed(database_url, b
 @pytest.mark.django_db
 def test_the_trivial_view_is_only_in_the_bench_urlconf(client, settings):
     assert client.get("/bench/trivial").status_code == 404
-    settings.ROOT_URLCONF = "asf_portal.bench_wsgi"
+    settings.ROOT_URLCONF = "tools.bench_wsgi"
     response = client.get("/bench/trivial")
     assert (response.status_code, response.content) == (200, b"ok\n")
     assert client.get("/healthz").status_code == 200  # and the portal around it
@@ -48,7 +48,7 @@ def connections_kept_open():
 
 @pytest.mark.django_db
 def test_the_bench_entry_point_serves_the_trivial_view_and_the_portal(connections_kept_open):
-    from asf_portal.bench_wsgi import application
+    from tools.bench_wsgi import application
 
     def get(path):
         environ = {"PATH_INFO": path, "HTTP_HOST": "testserver"}

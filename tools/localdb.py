@@ -1,6 +1,6 @@
 """The project's own PostgreSQL cluster, for when no DATABASE_URL is given.
 
-`python -m asf_portal.localdb start` creates the cluster on first use (initdb),
+`python -m tools.localdb start` creates the cluster on first use (initdb),
 starts it if it is not running and makes sure the portal's database exists; it
 is safe to call again and again. The cluster listens only on a unix socket
 inside the project, so it never collides with a server already on the machine.
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBIAN_SERVER_ROOT = Path("/usr/lib/postgresql")
@@ -85,19 +86,9 @@ class Cluster:
         self.socket_dir = self.root / "run"
         self.log_file = self.root / "server.log"
 
-    def database_settings(self, name=DATABASE_NAME):
-        """The Django DATABASES entry that reaches a database of this cluster."""
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": SUPERUSER,
-            "HOST": str(self.socket_dir),
-            "PORT": str(PORT),
-        }
-
     def url(self, name=DATABASE_NAME):
-        host = str(self.socket_dir).replace("/", "%2F")
-        return f"postgres://{SUPERUSER}@{host}/{name}"
+        """The DATABASE_URL of a database of this cluster: the socket directory as its host."""
+        return f"postgres://{SUPERUSER}@{quote(str(self.socket_dir), safe='')}:{PORT}/{name}"
 
     def start(self, database=DATABASE_NAME):
         bindir = find_bindir()
@@ -199,12 +190,9 @@ class Cluster:
             )
 
 
+# asf_portal/settings.py builds this cluster's URL as its default DATABASE_URL on its own, so
+# that the site never imports this module; tests/tools/test_localdb.py checks the two agree.
 PROJECT_CLUSTER = Cluster(BASE_DIR / ".postgres")
-SOCKET_DIR = PROJECT_CLUSTER.socket_dir
-
-
-def database_settings():
-    return PROJECT_CLUSTER.database_settings()
 
 
 def main(argv):
@@ -222,7 +210,7 @@ def main(argv):
         elif command == "stop":
             PROJECT_CLUSTER.stop()
         else:
-            print(f"usage: python -m asf_portal.localdb [start|stop], not {command!r}")
+            print(f"usage: python -m tools.localdb [start|stop], not {command!r}")
             return 2
     except LocalDatabaseError as error:
         print(error, file=sys.stderr)

@@ -1,4 +1,4 @@
-"""A bounded load on the portal over loopback: `python -m asf_portal.loadtest`.
+"""A bounded load on the portal over loopback: `python -m tools.loadtest`.
 
 Threads with keep-alive http.client connections send a mix of the portal's public requests
 for at most --duration seconds and at most --requests requests, whichever comes first, and
@@ -555,12 +555,12 @@ def error_lines(report, limit=10):
 
 
 def write_markdown(path, report, argv):
-    command = " ".join(["python -m asf_portal.loadtest", *argv])
+    command = " ".join(["python -m tools.loadtest", *argv])
     text = f"""# Load test
 
 The latest run of `make loadtest`: the portal served as `make serve` serves it (gunicorn,
 `DJANGO_ENV=production`, the portal's real data) on loopback, under the load tool
-`asf_portal/loadtest.py`. Latencies are measured by the client, from sending the request
+`tools/loadtest.py`. Latencies are measured by the client, from sending the request
 to the last byte of the answer. An error is a status of 500 or more, a connection error, a
 timeout, or a status the kind of request does not expect (404 and 400 are expected only for
 the two kinds that ask for them). "304" counts conditional requests answered from the ETag.
@@ -587,7 +587,7 @@ capacity it measures.
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
-        prog="python -m asf_portal.loadtest",
+        prog="python -m tools.loadtest",
         description="A bounded load on the portal over loopback.",
     )
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
