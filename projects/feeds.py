@@ -1,9 +1,9 @@
 """An Atom feed of new and changed projects for any filtered view of /projekt/."""
 
 from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import get_text_list
 
@@ -80,18 +80,15 @@ class ProjectFeed(Feed):
         # Atom's summary is HTML; the lead is plain text, escaped into paragraphs.
         description = paragraphs(project.lead) or NO_DESCRIPTION
         if project.edited_at is None:
-            source = project.source
-            retrieved = source.retrieved_on or source.retrieved_year
+            # The template's output is safe HTML, so format_html leaves it as it is.
+            source = {"source": project.source}
             description += format_html(
-                "<p>Som texten hämtades ur källan ({}, hämtad {}); inte ändrad i portalen "
-                "sedan dess.</p>",
-                source.publisher,
-                date_format(retrieved, "j F Y") if source.retrieved_on else retrieved,
+                "<p>{}</p>", render_to_string("includes/as_retrieved.html", source)
             )
         return description
 
     def item_pubdate(self, project):
-        # When the portal published it; the fixture's created_at is no time anyone entered.
+        # When the portal first published it (None for projects made without history).
         return project.first_published_at or project.created_at
 
     def item_updateddate(self, project):
