@@ -3,19 +3,24 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from asf_portal import views as portal_views
+from asf_portal import views
 from asf_portal.sitemaps import SITEMAPS
 from projects import views as project_views
-from regions import admin_base
-from regions import views as region_views
+from regions import scoped_admin
 
 admin.site.site_header = "ASF-portalen: administration"
 admin.site.site_title = "ASF-portalen"
 admin.site.index_title = "Innehåll"
 
+# The regions' pages show their projects too: they are the site's, named as the regions'.
+region_patterns = [
+    path("", views.region_list, name="list"),
+    path("<slug:slug>/", views.region_detail, name="detail"),
+]
+
 urlpatterns = [
-    path("", region_views.home, name="home"),
-    path("regioner/", include("regions.urls")),
+    path("", views.home, name="home"),
+    path("regioner/", include((region_patterns, "regions"))),
     path("projekt/", include("projects.urls")),
     path("om/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path(
@@ -28,16 +33,16 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/privacy.html"),
         name="privacy",
     ),
-    path("statistik/", region_views.statistics, name="statistics"),
-    path("jamfor/", region_views.compare, name="compare"),
+    path("statistik/", views.statistics, name="statistics"),
+    path("jamfor/", views.compare, name="compare"),
     path("data/", project_views.open_data, name="data"),
     path("api/", include("projects.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("healthz", portal_views.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
     # Before the admin's own "view on site", which would redirect to any record's address.
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",
-        admin.site.admin_view(admin_base.view_on_site),
+        admin.site.admin_view(scoped_admin.view_on_site),
     ),
     path("admin/", admin.site.urls),
 ]

@@ -1,13 +1,107 @@
-import logging
+"""The site's own pages: home, the regions with their projects, statistics and comparison; and
+the health check and error page that load balancers and Django call."""
+
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import F
 from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-log = logging.getLogger("asf_portal.errors")
+from asf_portal.querystrings import without_empty_values
+from projects.models import Definition, Goal, Programme, Project
+from projects.statistics import PROGRAMME_SLUG, programme_statistics, region_statistics
+from regions.charts import bar_chart
+from regions.forms import CompareForm
+from regions.models import County, Region
+from regions.tile_map import map_context
+
 DATABASE_DOWN = (OperationalError, InterfaceError)
+RECENT_PROJECTS = 5
+PROJECTS_ON_REGION_PAGE = 20
+
+
+def home(request):
+    context = {
+        "regions": Region.objects.funded().select_related("county"),
+        "definition": Definition.objects.filter(slug="asf").select_related("source").first(),
+        "programme": Programme.objects.filter(slug=PROGRAMME_SLUG).select_related("source").first(),
+        "recent_projects": Project.objects.published()
+        .for_listing()
+        .recently_changed()[:RECENT_PROJECTS],
+    }
+    return render(request, "home.html", context)
+
+
+def region_list(request):
+    regions = region_statistics(Region.objects.select_related("county"), count_goals=False)
+    context = {"regions": regions, **map_context(County.objects.prefetch_related("regions"))}
+    return render(request, "regions/region_list.html", context)
+
+
+def newest_projects(region):
+    """A region may hold thousands of projects: its pages show the newest, and link to all."""
+    return list(
+        Project.objects.published()
+        .for_region(region)
+        .for_listing()
+        # and the sources, which the page cites
+        .select_related("source")
+        .only(*Project.LISTED_FIELDS, "source")
+        .order_by(F("period_start").desc(nulls_last=True), "title")[:PROJECTS_ON_REGION_PAGE]
+    )
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(Region.objects.with_details(), slug=slug)
+    region_statistics([region])
+    projects = newest_projects(region)
+    context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
+    return render(request, "regions/region_detail.html", context)
+
+
+def statistics(request):
+    regions = region_statistics(Region.objects.all())
+    programmes = programme_statistics(Programme.objects.all())
+    context = {
+        "regions": regions,
+        "programmes": programmes,
+        # The programme's projects only: a region's projects with other funding are not the
+        # programme's, and the table beside the chart counts them in a column of their own.
+        "project_chart": bar_chart(
+            "Projekt i programmet 2017–2018 per region",
+            [(r.short_name, r.stats.programme_project_count) for r in regions],
+        ),
+        "goal_chart": bar_chart(
+            "Mål i regionernas projekt", [(r.short_name, r.stats.goal_count) for r in regions]
+        ),
+        "programme_chart": bar_chart(
+            "Publicerade projekt per finansiär/program",
+            [(p.name, p.stats.project_count) for p in programmes],
+        ),
+        "goal_statuses": Goal.Status.choices,
+        "follow_up_published": any(p.stats.follow_up_published for p in programmes),
+    }
+    return render(request, "regions/statistics.html", context)
+
+
+def compare(request):
+    data = without_empty_values(request.GET)
+    form = CompareForm(data if data.getlist("region") else None)
+    regions = []
+    if form.is_valid():
+        chosen = [region.slug for region in form.cleaned_data["region"]]
+        regions = region_statistics(
+            Region.objects.with_details().filter(slug__in=chosen).order_by("short_name")
+        )
+        for region in regions:  # a handful of regions, chosen by the reader
+            region.newest_projects = newest_projects(region)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "regions/compare.html", {"form": form, "regions": regions}, status=status
+    )
 
 
 @never_cache

@@ -11,7 +11,10 @@ from projects.models import (
     Project,
     Theme,
 )
-from regions.admin_base import RegionScopedAdmin, VersionedInline
+from regions import admin as regions_admin
+from regions.models import Region
+from regions.scoped_admin import RegionScopedAdmin, ScopedInline
+from regions.versioned_admin import VersionedInline
 
 
 class GoalInline(VersionedInline, admin.StackedInline):
@@ -156,3 +159,26 @@ class DefinitionAdmin(admin.ModelAdmin):
     search_fields = ["term", "text"]
     prepopulated_fields = {"slug": ["term"]}
     autocomplete_fields = ["source"]
+
+
+class RegionContactInline(ScopedInline, admin.StackedInline):
+    model = Contact
+    fk_name = "region"
+    exclude = ["project"]
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+# A region's page in the admin also holds the region's own contacts, which are this app's:
+# its admin is extended here, as Django documents for another app's admin.
+admin.site.unregister(Region)
+
+
+@admin.register(Region)
+class RegionAdmin(regions_admin.RegionAdmin):
+    inlines = [
+        regions_admin.ActionPlanInline,
+        regions_admin.RegionFigureInline,
+        RegionContactInline,
+        regions_admin.RegionRoleInline,
+    ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from asf_portal.caching import until_data_changes
 from projects.models import Goal, Programme, Project
 
 # The programme the portal is about: Tillväxtverket's regional projects 2017–2018. A region
@@ -92,3 +93,29 @@ def goal_statistics(group_by, count_goals=True, **filters):
         for name, value in row.items():
             setattr(counts, name, value)
     return statistics
+
+
+def region_statistics(regions, count_goals=True):
+    """The regions as a list, each with its projects (and goals) counted in `stats`, counted
+    again only when the data changes."""
+    regions = list(regions)
+    ids = sorted(region.pk for region in regions)
+    statistics = until_data_changes(
+        "region-statistics",
+        [count_goals, *ids],
+        lambda: goal_statistics("region", count_goals=count_goals, region__in=ids),
+    )
+    for region in regions:
+        region.stats = statistics.get(region.pk, GoalStatistics())
+    return regions
+
+
+def programme_statistics(programmes):
+    """The programmes as a list, each with its projects and goals counted in `stats`."""
+    programmes = list(programmes)
+    statistics = until_data_changes(
+        "programme-statistics", [], lambda: goal_statistics("programme")
+    )
+    for programme in programmes:
+        programme.stats = statistics.get(programme.pk, GoalStatistics())
+    return programmes

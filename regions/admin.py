@@ -3,8 +3,6 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.forms import BaseInlineFormSet
 
-from projects.models import Contact
-from regions.admin_base import RegionScopedAdmin, ScopedInline, VersionedInline
 from regions.models import (
     ActionPlan,
     County,
@@ -15,6 +13,8 @@ from regions.models import (
     Source,
 )
 from regions.roles import is_administrator
+from regions.scoped_admin import RegionScopedAdmin
+from regions.versioned_admin import VersionedInline
 
 
 @admin.register(Source)
@@ -41,14 +41,6 @@ class ActionPlanInline(VersionedInline, admin.StackedInline):
 
 class RegionFigureInline(VersionedInline, admin.TabularInline):
     model = RegionFigure
-    extra = 0
-    autocomplete_fields = ["source"]
-
-
-class RegionContactInline(ScopedInline, admin.StackedInline):
-    model = Contact
-    fk_name = "region"
-    exclude = ["project"]
     extra = 0
     autocomplete_fields = ["source"]
 
@@ -85,7 +77,8 @@ class RegionAdmin(RegionScopedAdmin):
     search_fields = ["name", "short_name", "county__name", "county__code"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["county", "source", "description_source"]
-    inlines = [ActionPlanInline, RegionFigureInline, RegionContactInline, RegionRoleInline]
+    # The projects app adds its contacts' inline (projects/admin.py).
+    inlines = [ActionPlanInline, RegionFigureInline, RegionRoleInline]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if is_administrator(request.user) else {}

@@ -1,4 +1,5 @@
-"""The site's packages hold only the site: none of their modules imports the tooling in tools/."""
+"""The site's layout: its packages hold only the site (none of their modules imports the tooling
+in tools/), and imports run one way, regions <- projects <- the site's pages in asf_portal."""
 
 import ast
 import re
@@ -68,3 +69,62 @@ def test_the_tooling_is_linted_with_the_site():
     linted = {Path(path).relative_to(ROOT) for path in listed}
     assert {path.relative_to(ROOT) for path in (ROOT / "tools").glob("*.py")} <= linted
     assert Path("tools/localdb.py") in linted
+
+
+def imported_modules(source):
+    """(line, module) for every module a source imports, by name or from."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found.append((node.lineno, node.module))
+            # `from projects import models` imports projects.models
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def imports_of(packages, forbidden, root=ROOT):
+    """`path:line: module` for each import, in the packages' modules, of a forbidden module or
+    anything inside it."""
+    return [
+        f"{path.relative_to(root)}:{line}: {name}"
+        for package in packages
+        for path in sorted((root / package).rglob("*.py"))
+        for line, name in imported_modules(path.read_text())
+        if any(name == module or name.startswith(f"{module}.") for module in forbidden)
+    ]
+
+
+def test_regions_import_nothing_of_projects():
+    assert imports_of(["regions"], ["projects"]) == []
+
+
+def test_the_apps_import_neither_the_site_pages_nor_its_urls():
+    assert imports_of(["regions", "projects"], ["asf_portal.views", "asf_portal.urls"]) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import projects.models",
+        "from projects.models import Contact",
+        "from projects import statistics",
+        "from asf_portal import views",
+        "from asf_portal.urls import urlpatterns",
+    ],
+)
+def test_an_import_against_the_layers_is_found(statement, tmp_path):
+    module = tmp_path / "regions" / "management" / "commands" / "command.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(f"from django.db import models\n{statement}\n")
+    found = imports_of(["regions"], ["projects", "asf_portal.views", "asf_portal.urls"], tmp_path)
+    assert found
+    assert all(line.startswith("regions/management/commands/command.py:2: ") for line in found)
+    assert imports_of(["regions"], ["asf_portal.caching"], tmp_path) == []
+
+
+def test_the_site_pages_build_on_both_apps():
+    """The other way round is the layout: the site's pages may import both apps."""
+    site = {name for _, name in imported_modules((ROOT / "asf_portal/views.py").read_text())}
+    assert {"projects.models", "regions.models"} <= site

@@ -1,38 +1,23 @@
-"""What every admin page for edited content shares: no lost edits, history, region scope.
+"""No lost edits: the forms of every admin page for edited (Versioned) content.
 
-- No lost edits: each form carries the version of the record it was opened on; saving a
-  record that someone else saved in between is refused, showing what they changed, and the
-  form then holds their changes merged with the user's, so that saving again loses neither.
-- History: django-simple-history keeps every version; whoever may see a record sees its
-  versions, and administrators alone restore them, deleted records included ("Borttagna").
-- Region scope: a regional editor or reader sees only the content of the regions they have a
-  role in, everywhere the admin reaches it (lists, forms, choices, autocomplete, history,
-  "view on site"), and changes only that of the regions they edit.
+Each form carries the version of the record it was opened on; saving a record that someone
+else saved in between is refused, showing what they changed, and the form then holds their
+changes merged with the user's, so that saving again loses neither. An inline row someone
+else deleted meanwhile is taken out and named, and saving again saves the rest.
 """
 
 from datetime import date
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
-from django.db.models import Max, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet, model_to_dict
-from django.http import Http404
-from django.shortcuts import render
-from django.urls import path
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 from simple_history.utils import get_m2m_reverse_field_name
-
-from regions.roles import editable_region_ids, is_administrator, viewable_region_ids
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -312,186 +297,3 @@ def readable(field, value):
 def shorten(value, length=80):
     text = "" if value is None else str(value)
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def with_seen_version(fieldsets):
-    """The hidden version field must be in the form the admin renders, wherever fields are
-    listed explicitly."""
-    if any("seen_version" in options["fields"] for _, options in fieldsets):
-        return fieldsets
-    (name, options), *rest = fieldsets
-    return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
-
-
-class VersionedInline:
-    form = InlineVersionCheckedForm
-    formset = VersionedInlineFormSet
-
-    def get_fieldsets(self, request, obj=None):
-        return with_seen_version(super().get_fieldsets(request, obj))
-
-
-class RegionScopedAdmin(SimpleHistoryAdmin):
-    """An admin for content that belongs to a region, reached through `region_lookup`."""
-
-    region_lookup = "region"
-    form = VersionCheckedForm
-    # Bulk actions would change many records past the version check: not offered.
-    actions = None
-    change_list_template = "admin/scoped_change_list.html"
-    history_list_display = ["version"]
-    # simple-history's pages in Swedish; a version links to its restore form only for those
-    # who may restore.
-    object_history_template = "admin/version_history.html"
-    object_history_list_template = "admin/version_history_list.html"
-    object_history_form_template = "admin/version_restore_form.html"
-
-    def region_ids(self, request, editable=False):
-        """The regions whose content the user sees, or with `editable` changes; None: all."""
-        attribute = "_editable_region_ids" if editable else "_viewable_region_ids"
-        if not hasattr(request, attribute):
-            find = editable_region_ids if editable else viewable_region_ids
-            setattr(request, attribute, find(request.user))
-        return getattr(request, attribute)
-
-    def scope(self, region_ids):
-        return Q(**{f"{self.region_lookup}__in": region_ids})
-
-    def region_id_of(self, obj):
-        *path, last = self.region_lookup.split("__")
-        for step in path:
-            obj = getattr(obj, step, None)
-            if obj is None:
-                return None
-        return obj.pk if last == "pk" else getattr(obj, f"{last}_id", None)
-
-    def in_scope(self, request, obj, editable=False):
-        region_ids = self.region_ids(request, editable)
-        return region_ids is None or self.region_id_of(obj) in region_ids
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        region_ids = self.region_ids(request)
-        return queryset if region_ids is None else queryset.filter(self.scope(region_ids))
-
-    def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj))
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        limit_to_scope(field, db_field.related_model, self.region_ids(request, editable=True))
-        return field
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
-            # Autocomplete offers choices for a form: only what the user may put there.
-            region_ids = self.region_ids(request, editable=True)
-            if region_ids is not None:
-                queryset = queryset.filter(self.scope(region_ids))
-        return queryset, may_have_duplicates
-
-    def get_fieldsets(self, request, obj=None):
-        return with_seen_version(super().get_fieldsets(request, obj))
-
-    def get_urls(self):
-        opts = self.model._meta
-        deleted = path(
-            "borttagna/",
-            self.admin_site.admin_view(self.deleted_view),
-            name=f"{opts.app_label}_{opts.model_name}_deleted",
-        )
-        return [deleted, *super().get_urls()]
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring is the administrators' alone (simple-history's view lets anyone who may
-        # view the record save an old version of it).
-        if not is_administrator(request.user):
-            raise PermissionDenied
-        # The version check locks the record, which takes a transaction: Django's change view
-        # runs in one, simple-history's restore view does not.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            if request.method == "POST":
-                # A deleted record has no row to lock: two administrators restoring it at once
-                # would both insert it, and the second fail. Its versions are locked instead, so
-                # the second waits, then finds it restored and is refused like any stale save.
-                versions = self.model.history.filter(
-                    **{self.model._meta.pk.attname: unquote(object_id)}
-                )
-                list(versions.select_for_update().values_list("pk", flat=True))
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def history_view_title(self, request, obj):
-        return f"Historik: {obj}"
-
-    def history_form_view_title(self, request, obj):
-        return f"Återställ {obj}"
-
-    def revert_disabled(self, request, obj=None):
-        return not is_administrator(request.user) or super().revert_disabled(request, obj)
-
-    def deleted_view(self, request):
-        """Deleted records the user may see, each with a link to its history to restore it."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        history = self.model.history.filter(history_type="-")
-        existing = self.model._default_manager.values("pk")
-        history = history.exclude(**{f"{self.model._meta.pk.attname}__in": existing})
-        region_ids = self.region_ids(request)
-        if region_ids is not None:
-            history = history.filter(self.scope(region_ids))
-        records = history.select_related("history_user").order_by("-history_date")[:200]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Borttagna {self.model._meta.verbose_name_plural}",
-            "records": records,
-            "may_restore": is_administrator(request.user),
-        }
-        return render(request, "admin/deleted_records.html", context)
-
-
-def limit_to_scope(field, related_model, region_ids):
-    """Choices of a region, project or action plan: only the user's own regions'."""
-    if field is None or region_ids is None:
-        return
-    lookups = {"Region": "pk__in", "Project": "region__in", "ActionPlan": "region__in"}
-    lookup = lookups.get(related_model.__name__)
-    if lookup:
-        field.queryset = field.queryset.filter(**{lookup: region_ids})
-
-
-def view_on_site(request, content_type_id, object_id):
-    """The admin's "Visa på webbplatsen" for records the user may see in the admin only:
-    Django's own redirects anyone on the staff to any record's address, where an editor then
-    previews another region's draft."""
-    content_type = ContentType.objects.filter(pk=content_type_id).first()
-    model = content_type and content_type.model_class()
-    if model is None or not admin.site.is_registered(model):
-        raise Http404("Posten finns inte.")
-    model_admin = admin.site.get_model_admin(model)
-    obj = model_admin.get_object(request, object_id)
-    if obj is None or not model_admin.has_view_permission(request, obj):
-        raise Http404("Posten finns inte.")
-    return shortcut(request, content_type_id, object_id)
-
-
-class ScopedInline(VersionedInline):
-    """An inline whose own foreign keys (say a contact's region) stay within scope."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        limit_to_scope(field, db_field.related_model, editable_region_ids(request.user))
-        return field
-
-
-admin.site.disable_action("delete_selected")
