@@ -1,7 +1,8 @@
 """The portal's real data: what the fixtures hold, and that it is faithful to its sources."""
 
+import copy
 import io
-import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,15 +12,16 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import models
 
-from projects.management.commands.build_fixtures import FURNITURE, normalise
 from projects.models import Contact, Goal, Partnership, Programme, Project
 from regions.models import ActionPlan, County, Region, RegionFigure, Source
 from tests.conftest import REGION_SLUGS_IN_SWEDISH_ORDER
+from tools.build_fixtures import NotInSource, build, main, normalise, read_excerpts
 
 pytestmark = pytest.mark.django_db
 
 FIXTURE = settings.FIXTURE_DIRS[0] / "portal.json"
 PORTAL_APPS = ["regions", "projects"]
+EXCERPTS = read_excerpts()
 
 
 def portal_models():
@@ -81,10 +83,75 @@ def test_loading_again_changes_nothing():
     assert snapshot() == before
 
 
-def test_fixture_is_what_the_build_command_makes(tmp_path):
+def test_fixture_is_what_the_builder_makes(tmp_path, capsys):
     rebuilt = tmp_path / "portal.json"
-    call_command("build_fixtures", output=str(rebuilt), stdout=io.StringIO())
-    assert json.loads(rebuilt.read_text()) == json.loads(FIXTURE.read_text())
+    main(["--output", str(rebuilt)])
+    assert rebuilt.read_bytes() == FIXTURE.read_bytes()
+    assert capsys.readouterr().out == f"Wrote 106 records to {rebuilt}\n"
+
+
+def changed_excerpts(change):
+    excerpts = copy.deepcopy(EXCERPTS)
+    change(excerpts)
+    return excerpts
+
+
+def project_entry(excerpts, slug):
+    return next(entry for entry in excerpts["projects"] if entry["slug"] == slug)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        # A word the source does not have.
+        (
+            lambda excerpts: project_entry(excerpts, "messe").update(
+                lead="Inom Interreg IVC projektet MESSE har internationellt utbyte mellan tio "
+                "länder erhållits."
+            ),
+            "not in region-ostergotland-asf-projekt-och-rapporter.txt",
+        ),
+        # A true sentence, but from another project's source.
+        (
+            lambda excerpts: project_entry(excerpts, "kronoberg-2017-2018").update(
+                lead=project_entry(excerpts, "messe")["lead"]
+            ),
+            "not in tillvaxtverket-region-kronoberg.txt",
+        ),
+        # A list item of the definition.
+        (
+            lambda excerpts: excerpts["definitions"][0]["text"][0].append("- ett aktiebolag."),
+            "'ett aktiebolag.'",
+        ),
+        (
+            lambda excerpts: excerpts["regions"][0].update(name="Region Gotland"),
+            "'Region Gotland'",
+        ),
+        (
+            lambda excerpts: excerpts["contacts"][0].update(phone="010-103 65 32"),
+            "'010-103 65 32'",
+        ),
+        (
+            lambda excerpts: excerpts["typo_corrections"]["tvv-kronoberg"].update(
+                {"Kronobreg": "Kronoberg"}
+            ),
+            "the typo 'Kronobreg' is not in the text",
+        ),
+        (lambda excerpts: excerpts["furniture"].append("Coompanion"), "page furniture"),
+    ],
+)
+def test_an_excerpt_not_in_its_source_stops_the_build(change, message):
+    with pytest.raises(NotInSource, match=re.escape(message)):
+        build(changed_excerpts(change))
+
+
+def test_the_changes_to_the_texts_are_checked_too():
+    """A typo correction or a rewrite makes an excerpt that the source, as published, lacks."""
+    uncorrected = changed_excerpts(lambda excerpts: excerpts["typo_corrections"].clear())
+    with pytest.raises(NotInSource, match="not in"):
+        build(uncorrected)
+    with pytest.raises(NotInSource, match="Gävleborg"):
+        build(changed_excerpts(lambda excerpts: excerpts["editorial_rewrites"].clear()))
 
 
 def text_values(instance):
@@ -101,7 +168,7 @@ def test_no_page_furniture_in_any_text_field():
             continue  # the sources keep the texts whole, furniture included
         for instance in model.objects.all():
             for name, value in text_values(instance):
-                for furniture in FURNITURE:
+                for furniture in EXCERPTS["furniture"]:
                     assert furniture not in value, (model, instance.pk, name)
 
 
@@ -126,11 +193,9 @@ def test_sources_keep_the_published_texts_whole():
 
 def test_published_texts_come_from_their_source():
     """Each paragraph or list item of a project text stands in the project's source."""
-    from projects.management.commands.build_fixtures import EDITORIAL_REWRITES, TYPO_CORRECTIONS
-
     for project in Project.objects.select_related("source"):
         text = project.source.text
-        for wrong, right in TYPO_CORRECTIONS.get(project.source.slug, []):
+        for wrong, right in EXCERPTS["typo_corrections"].get(project.source.slug, {}).items():
             text = text.replace(wrong, right)
         text = normalise(text)
         for name, value in text_values(project):
@@ -138,7 +203,7 @@ def test_published_texts_come_from_their_source():
                 continue
             for piece in value.split("\n"):
                 piece = normalise(piece.removeprefix("- "))
-                piece = EDITORIAL_REWRITES.get(piece, piece)
+                piece = EXCERPTS["editorial_rewrites"].get(piece, piece)
                 assert piece.rstrip(".") in text, (project.slug, name, piece)
 
 

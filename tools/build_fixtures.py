@@ -1,0 +1,302 @@
+"""Build fixtures/portal.json from fixtures/excerpts.json: `python -m tools.build_fixtures`.
+
+Every text the portal publishes is an excerpt of a published text in fixtures/sources/, written
+down in fixtures/excerpts.json with the source it comes from. Each is checked against that
+source before the fixture is written: an excerpt that is not in its source, or that holds page
+furniture, stops the build. The few changes made to the texts (typos corrected, a sentence
+about several regions rewritten about one) are listed in the data file, so a reader sees them.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXCERPTS = ROOT / "fixtures" / "excerpts.json"
+SOURCE_TEXTS = ROOT / "fixtures" / "sources"
+OUTPUT = ROOT / "fixtures" / "portal.json"
+
+
+class NotInSource(Exception):
+    pass
+
+
+def normalise(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_excerpts(path=EXCERPTS):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def corrected(text, typos, filename):
+    """The text with its obvious typos corrected: what the portal's excerpts are checked in."""
+    for wrong, right in typos.items():
+        if wrong not in text:
+            raise NotInSource(f"{filename}: the typo {wrong!r} is not in the text")
+        text = text.replace(wrong, right)
+    return normalise(text)
+
+
+class Sources:
+    """The published texts, read whole, and the check of an excerpt against its own."""
+
+    def __init__(self, excerpts, directory=SOURCE_TEXTS):
+        self.rewrites = excerpts["editorial_rewrites"]
+        self.furniture = excerpts["furniture"]
+        self.entries = {source["slug"]: source for source in excerpts["sources"]}
+        self.originals = {
+            slug: (directory / source["filename"]).read_text(encoding="utf-8")
+            for slug, source in self.entries.items()
+        }
+        self.corrected = {
+            slug: corrected(
+                text, excerpts["typo_corrections"].get(slug, {}), self.entries[slug]["filename"]
+            )
+            for slug, text in self.originals.items()
+        }
+
+    def text(self, source, value):
+        """A text as the portal shows it, each paragraph or list line checked to stand in the
+        source. `value` is a string or a list of paragraphs; a paragraph that is a list is a
+        list's lines (an introduction and "- " items)."""
+        if isinstance(value, list):
+            value = "\n\n".join(
+                "\n".join(paragraph) if isinstance(paragraph, list) else paragraph
+                for paragraph in value
+            )
+        lines = []
+        for line in value.split("\n"):
+            item = line.startswith("- ")
+            piece = self.checked(source, line.removeprefix("- ")) if line else ""
+            lines.append(f"- {piece}" if item else piece)
+        return "\n".join(lines)
+
+    def checked(self, source, piece):
+        piece = normalise(piece)
+        excerpt = self.rewrites.get(piece, piece)
+        # A sentence cut from a list or a longer sentence may end with a full stop of ours.
+        text = self.corrected[source]
+        if excerpt not in text and excerpt.rstrip(".") not in text:
+            raise NotInSource(f"not in {self.entries[source]['filename']}: {excerpt!r}")
+        for furniture in self.furniture:
+            if furniture in piece:
+                raise NotInSource(f"page furniture {furniture!r} in {piece!r}")
+        return piece
+
+
+class FixtureWriter:
+    """Collects fixture records with stable primary keys, in dependency order."""
+
+    def __init__(self):
+        self.records = []
+        self.next_pk = {}
+
+    def add(self, model, **fields):
+        pk = self.next_pk.get(model, 1)
+        self.next_pk[model] = pk + 1
+        self.records.append({"model": model, "pk": pk, "fields": fields})
+        return pk
+
+
+def build(excerpts, directory=SOURCE_TEXTS):
+    """The fixture's records: every excerpt checked against its source."""
+    from projects.models import Project
+
+    sources = Sources(excerpts, directory)
+    entered_at = excerpts["entered_at"]
+    out = FixtureWriter()
+    source = {
+        slug: out.add(
+            "regions.source",
+            slug=slug,
+            title=entry["title"],
+            publisher=entry["publisher"],
+            url="",
+            retrieved_year=excerpts["retrieved_year"],
+            retrieved_on=None,
+            filename=entry["filename"],
+            text=sources.originals[slug],
+        )
+        for slug, entry in sources.entries.items()
+    }
+
+    counties = excerpts["counties"]
+    county = {}
+    with (directory / counties["filename"]).open(encoding="utf-8") as lan:
+        for row in csv.DictReader(lan):
+            county[row["lanskod"]] = out.add(
+                "regions.county",
+                code=row["lanskod"],
+                name=row["lan"],
+                source=source[counties["source"]],
+            )
+
+    region = {}
+    for entry in excerpts["regions"]:
+        described = entry.get("description_source")
+        region[entry["slug"]] = out.add(
+            "regions.region",
+            name=sources.text(entry["source"], entry["name"]),
+            short_name=entry["short_name"],
+            slug=entry["slug"],
+            county=county[entry["county"]],
+            funded_2017_2018=entry["funded_2017_2018"],
+            description=sources.text(described, entry["description"]) if described else "",
+            description_source=source[described] if described else None,
+            source=source[entry["source"]],
+            updated_at=entered_at,
+        )
+    # Tillväxtverket: "Varje region har tagit fram en handlingsplan"; only Kronoberg's text
+    # says what its plan holds.
+    for entry in excerpts["regions"]:
+        plan = entry["action_plan"]
+        plan_pk = out.add(
+            "regions.actionplan",
+            region=region[entry["slug"]],
+            year=plan["year"],
+            summary="",
+            source=source[plan["source"]],
+        )
+        for position, priority in enumerate(plan.get("priorities", [])):
+            out.add(
+                "regions.priority",
+                action_plan=plan_pk,
+                text=sources.text(priority["source"], priority["text"]),
+                position=position,
+                source=source[priority["source"]],
+            )
+    for position, figure in enumerate(excerpts["region_figures"]):
+        out.add(
+            "regions.regionfigure",
+            region=region[figure["region"]],
+            value=figure["value"],
+            unit=figure["unit"],
+            is_approximate=figure["is_approximate"],
+            statement=sources.text(figure["source"], figure["statement"]),
+            position=position,
+            source=source[figure["source"]],
+        )
+
+    for entry in excerpts["definitions"]:
+        out.add(
+            "projects.definition",
+            term=entry["term"],
+            slug=entry["slug"],
+            defined_by=entry["defined_by"],
+            text=sources.text(entry["source"], entry["text"]),
+            source=source[entry["source"]],
+        )
+    programme = {
+        entry["slug"]: out.add(
+            "projects.programme",
+            name=entry["name"],
+            slug=entry["slug"],
+            funder=entry["funder"],
+            description=sources.text(entry["source"], entry["description"]),
+            source=source[entry["source"]],
+        )
+        for entry in excerpts["programmes"]
+    }
+    theme = {
+        entry["slug"]: out.add(
+            "projects.theme", name=entry["name"], slug=entry["slug"], description=""
+        )
+        for entry in excerpts["themes"]
+    }
+    organisation = {
+        entry["slug"]: out.add(
+            "projects.organisation",
+            name=entry["name"],
+            slug=entry["slug"],
+            source=source[entry["source"]],
+        )
+        for entry in excerpts["organisations"]
+    }
+
+    project = {}
+    for entry in excerpts["projects"]:
+        key = entry["source"]
+        title = entry["title"]
+        project[entry["slug"]] = out.add(
+            "projects.project",
+            region=region[entry["region"]],
+            programme=programme[entry["programme"]],
+            # A title the source does not give is the portal's, and marked so.
+            title=title if entry["title_is_editorial"] else sources.text(key, title),
+            title_is_editorial=entry["title_is_editorial"],
+            slug=entry["slug"],
+            status="published",
+            period_start=entry["period_start"],
+            period_end=entry["period_end"],
+            period_precision="year",
+            themes=[theme[slug] for slug in entry["themes"]],
+            source=source[key],
+            created_at=entered_at,
+            updated_at=entered_at,
+            **{
+                name: sources.text(key, entry[name]) if name in entry else ""
+                for name in Project.DESCRIPTION_FIELDS
+            },
+        )
+    for entry in excerpts["partnerships"]:
+        out.add(
+            "projects.partnership",
+            project=project[entry["project"]],
+            organisation=organisation[entry["organisation"]],
+            role=sources.text(entry["source"], entry["role"]),
+            source=source[entry["source"]],
+        )
+    for position, goal in enumerate(excerpts["goals"]):
+        out.add(
+            "projects.goal",
+            project=project[goal["project"]],
+            kind=goal["kind"],
+            text=sources.text(goal["source"], goal["text"]),
+            target_value=goal["target_value"],
+            target_unit=goal["target_unit"],
+            outcome_value=None,
+            status="not_reported",  # no source reports on any goal's follow-up
+            reported_on=None,
+            report_source=None,
+            position=position,
+            source=source[goal["source"]],
+        )
+    for contact in excerpts["contacts"]:
+        key = contact["source"]
+        out.add(
+            "projects.contact",
+            **{
+                name: sources.text(key, contact[name])
+                for name in ("name", "role", "organisation", "phone")
+            },
+            email="",  # the pages link to a form, they publish no address
+            region=region[contact["region"]] if contact["region"] else None,
+            project=project[contact["project"]] if contact["project"] else None,
+            source=source[key],
+        )
+    return out.records
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where the fixture goes")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asf_portal.settings")
+    import django
+
+    django.setup()
+    try:
+        records = build(read_excerpts())
+    except NotInSource as error:
+        sys.exit(f"build_fixtures: {error}")
+    args.output.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    print(f"Wrote {len(records)} records to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
