@@ -2,7 +2,7 @@
 
 1. A database of its own: asf_portal_bench on the project's cluster (or, with DATABASE_URL,
    that server's database with "_bench" added to its name), migrated, with the real fixtures
-   and --projects synthetic projects from `generate_projects` (made again only when their
+   and --projects synthetic projects from `tools.generate_projects` (made again only when their
    number differs, or with --regenerate).
 2. Server time in-process, through Django's test client and every middleware, with the
    cache emptied before each request (the page cache, and what views keep until the data
@@ -104,8 +104,8 @@ def setup_django(url):
 def prepare_data(projects, regenerate):
     from django.core.management import call_command
 
-    from projects.management.commands.generate_projects import SOURCE_SLUG
     from projects.models import Project
+    from tools.generate_projects import SOURCE_SLUG, generate
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_published_data", stdout=io.StringIO())
@@ -113,7 +113,7 @@ def prepare_data(projects, regenerate):
     if regenerate or have != projects:
         print(f"Generating {projects} projects (the bench database has {have}) …", flush=True)
         started = time.perf_counter()
-        call_command("generate_projects", projects)
+        generate(projects)
         print(f"… in {time.perf_counter() - started:.1f} s.", flush=True)
     else:
         print(f"The bench database already has {have} synthetic projects.")
@@ -185,8 +185,8 @@ def cases():
     """The kinds of request, on slugs of the bench data."""
     from django.db.models import Count
 
-    from projects.management.commands.generate_projects import SOURCE_SLUG
     from projects.models import Goal, Partnership, Project
+    from tools.generate_projects import SOURCE_SLUG
 
     def projects_with(model, number):
         rows = model.objects.values("project").annotate(n=Count("pk")).filter(n=number)

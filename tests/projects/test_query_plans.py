@@ -10,14 +10,11 @@ import io
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from projects.filters import ProjectFilter, published_project_filter
-from projects.management.commands.generate_projects import SOURCE_SLUG
-from projects.management.commands.generate_projects import Command as GenerateProjects
 from projects.models import (
     Contact,
     FacetCell,
@@ -30,6 +27,7 @@ from projects.models import (
 from projects.paging import CountedPaginator
 from projects.views import PAGE_SIZE
 from regions.models import DataVersion, Region, Source
+from tools.generate_projects import SOURCE_SLUG, generate, remove_previous
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("many_projects")]
 
@@ -82,7 +80,7 @@ def remove_generated():
     if source is None:
         return
     with transaction.atomic():
-        GenerateProjects.remove_previous(connection.alias, source)
+        remove_previous(connection.alias, source)
         # In SQL, as the command deletes: the ORM would record each deletion in the history.
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE source_id = %s", [source.pk])
@@ -95,7 +93,7 @@ def many_projects(django_db_setup, django_db_blocker):
     # Committed, outside the tests' transactions, so every test of the module sees them.
     try:
         with django_db_blocker.unblock():
-            call_command("generate_projects", GENERATED, stdout=io.StringIO())
+            generate(GENERATED, stdout=io.StringIO())
             vacuum_analyze()
         yield
     finally:

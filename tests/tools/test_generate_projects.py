@@ -2,34 +2,36 @@ import io
 from datetime import date
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Min
 
-from projects.management.commands.generate_projects import (
+from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project
+from regions.models import County, DataVersion, Region, Source
+from tools.generate_projects import (
     SOURCE_PUBLISHER,
     SOURCE_SLUG,
     SOURCE_TITLE,
+    Refused,
     check_database_name,
+    generate,
+    main,
 )
-from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project
-from regions.models import County, DataVersion, Region, Source
 
 pytestmark = pytest.mark.django_db
 
 COUNT = 300
 
 
-def generate(count=COUNT, **options):
+def generated_output(count=COUNT, **options):
     out = io.StringIO()
-    call_command("generate_projects", count, stdout=out, **options)
+    generate(count, stdout=out, **options)
     return out.getvalue()
 
 
 @pytest.fixture
 def generated():
     before = DataVersion.current()
-    output = generate()
+    output = generated_output()
     return {"output": output, "version_before": before}
 
 
@@ -153,7 +155,7 @@ def test_the_generated_projects_are_pages_like_any_other(generated, client):
 
 
 def test_running_again_replaces_what_was_generated(generated):
-    output = generate(50)
+    output = generated_output(50)
     assert f"Removed {COUNT} synthetic projects" in output
     assert synthetic(Project).count() == 50
     assert synthetic(Organisation).count() == 300
@@ -162,9 +164,9 @@ def test_running_again_replaces_what_was_generated(generated):
 
 
 def test_the_same_seed_gives_the_same_projects():
-    generate(20, seed=5)
+    generated_output(20, seed=5)
     first = list(synthetic(Project).order_by("slug").values_list("title", "lead", "period_start"))
-    generate(20, seed=5)
+    generated_output(20, seed=5)
     again = list(synthetic(Project).order_by("slug").values_list("title", "lead", "period_start"))
     assert first == again
 
@@ -176,19 +178,31 @@ def test_the_guard_accepts_a_bench_or_test_database(name):
 
 @pytest.mark.parametrize("name", ["asf_portal", "production", "bench_asf_portal", "asf_bench_x"])
 def test_the_guard_refuses_any_other_database(name):
-    with pytest.raises(CommandError, match="database of its own"):
+    with pytest.raises(Refused, match="database of its own"):
         check_database_name(name)
 
 
-def test_the_command_refuses_the_real_database_and_writes_nothing(monkeypatch):
+def test_the_generator_refuses_the_real_database_and_writes_nothing(monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "NAME", "asf_portal")
-    with pytest.raises(CommandError, match="'asf_portal' is not one"):
-        generate(10)
+    with pytest.raises(Refused, match="'asf_portal' is not one"):
+        generated_output(10)
     monkeypatch.undo()
     assert not Source.objects.filter(slug=SOURCE_SLUG).exists()
     assert Project.objects.count() == 14
 
 
 def test_an_unknown_database_alias_is_refused():
-    with pytest.raises(CommandError, match="No database alias"):
-        generate(10, database="nowhere")
+    with pytest.raises(Refused, match="No database alias"):
+        generated_output(10, database="nowhere")
+
+
+def test_run_on_its_own(capsys):
+    main(["7", "--seed", "3"])
+    assert capsys.readouterr().out.startswith("Generated 7 projects with ")
+    assert synthetic(Project).count() == 7
+
+
+def test_refused_on_its_own_says_why(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "asf_portal")
+    with pytest.raises(SystemExit, match="'asf_portal' is not one"):
+        main(["1"])

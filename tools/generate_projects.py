@@ -1,4 +1,4 @@
-"""Synthetic projects for the performance benchmark: `manage.py generate_projects 100000`.
+"""Synthetic projects for the performance benchmark: `python -m tools.generate_projects 100000`.
 
 Writes N projects with goals, themes, partners and contacts, spread over all 21 counties
 (one synthetic region is made for each county the real data has no region in), with Swedish
@@ -12,20 +12,37 @@ so the models' own defaults apply; PostgreSQL computes the search vectors as it 
 No history is recorded for them (bulk loads never are).
 """
 
+import argparse
 import io
+import os
 import queue
 import random
+import sys
 import threading
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+import django
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from projects.models import Contact, Goal, Organisation, Partnership, Programme, Project, Theme
+if not apps.ready:  # run on its own, not from a test or the benchmark
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asf_portal.settings")
+    django.setup()
+
+# The models, once Django is set up.
+from projects.models import (
+    Contact,
+    Goal,
+    Organisation,
+    Partnership,
+    Programme,
+    Project,
+    Theme,
+)
 from regions.models import County, DataVersion, Region, Source
 
 SOURCE_SLUG = "syntetiska-testdata"
@@ -38,10 +55,14 @@ ALLOWED_SUFFIX = "_bench"
 TEST_PREFIX = "test_"
 
 
+class Refused(Exception):
+    """The generator will not write to this database, or finds nothing to build on."""
+
+
 def check_database_name(name):
     """Refuse any database but a benchmark's (or a test run's) own."""
     if not (name.endswith(ALLOWED_SUFFIX) or name.startswith(TEST_PREFIX)):
-        raise CommandError(
+        raise Refused(
             f"generate_projects writes only to a database of its own, whose name ends with "
             f"'{ALLOWED_SUFFIX}' (make bench uses asf_portal_bench); '{name}' is not one. "
             "Set DATABASE_URL or --database to such a database."
@@ -557,157 +578,148 @@ class Generator:
         return projects, goals, tagged, partnerships, contacts
 
 
-class Command(BaseCommand):
-    help = (
-        "Genererar syntetiska projekt för prestandamätningen, bara i en databas vars namn "
-        "slutar på _bench."
+def generate(count=100_000, database=DEFAULT_DB_ALIAS, seed=2017, verbosity=1, stdout=None):
+    """Write `count` synthetic projects (after removing those of an earlier run)."""
+    stdout = stdout or sys.stdout
+    if database not in connections:
+        raise Refused(f"No database alias {database!r} in DATABASES.")
+    check_database_name(connections[database].settings_dict["NAME"])
+    if count < 0:
+        raise Refused("The number of projects cannot be negative.")
+    generator = Generator(database, seed, timezone.localdate())
+    with transaction.atomic(using=database):
+        source = synthetic_source(database)
+        removed = remove_previous(database, source)
+        context = drawing_context(database, source, generator.rng)
+        ids = generator.allocate_ids(count)
+        totals = Counter()
+        writer = Writer(connections[database])
+        try:
+            for start in range(0, count, BATCH_SIZE):
+                batch = generator.batch(start + 1, ids[start : start + BATCH_SIZE], context)
+                writer.write(batch)
+                totals.update({rows.model: rows.count for rows in batch})
+                if verbosity > 1:
+                    print(f"{start + batch[0].count} projects built", file=stdout)
+        finally:
+            writer.close()
+        with connections[database].cursor() as cursor:
+            for model in (Project, Goal, Partnership, Contact, Organisation, Region):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+            cursor.execute(f"ANALYZE {Project.themes.through._meta.db_table}")
+        touch_data_version(database)
+    goals, themes = totals[Goal], totals[Project.themes.through]
+    partners, contacts = totals[Partnership], totals[Contact]
+    if removed:
+        print(f"Removed {removed} synthetic projects generated before.", file=stdout)
+    print(
+        f"Generated {count} projects with {goals} goals, {themes} themes, {partners} "
+        f"partners and {contacts} contacts in {len(context['regions'])} regions.",
+        file=stdout,
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("count", nargs="?", type=int, default=100_000)
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
-        parser.add_argument("--seed", type=int, default=2017)
 
-    def handle(self, *args, count, database, seed, **options):
-        if database not in connections:
-            raise CommandError(f"No database alias {database!r} in DATABASES.")
-        check_database_name(connections[database].settings_dict["NAME"])
-        if count < 0:
-            raise CommandError("The number of projects cannot be negative.")
-        generator = Generator(database, seed, timezone.localdate())
-        with transaction.atomic(using=database):
-            source = self.synthetic_source(database)
-            removed = self.remove_previous(database, source)
-            context = self.context(database, source, generator.rng)
-            ids = generator.allocate_ids(count)
-            totals = Counter()
-            writer = Writer(connections[database])
-            try:
-                for start in range(0, count, BATCH_SIZE):
-                    batch = generator.batch(start + 1, ids[start : start + BATCH_SIZE], context)
-                    writer.write(batch)
-                    totals.update({rows.model: rows.count for rows in batch})
-                    if options["verbosity"] > 1:
-                        self.stdout.write(f"{start + batch[0].count} projects built")
-            finally:
-                writer.close()
-            with connections[database].cursor() as cursor:
-                for model in (Project, Goal, Partnership, Contact, Organisation, Region):
-                    cursor.execute(f"ANALYZE {model._meta.db_table}")
-                cursor.execute(f"ANALYZE {Project.themes.through._meta.db_table}")
-            touch_data_version(database)
-        goals, themes = totals[Goal], totals[Project.themes.through]
-        partners, contacts = totals[Partnership], totals[Contact]
-        if removed:
-            self.stdout.write(f"Removed {removed} synthetic projects generated before.")
-        self.stdout.write(
-            f"Generated {count} projects with {goals} goals, {themes} themes, {partners} "
-            f"partners and {contacts} contacts in {len(context['regions'])} regions."
+def synthetic_source(using):
+    source, _ = Source.objects.using(using).get_or_create(
+        slug=SOURCE_SLUG,
+        defaults={
+            "title": SOURCE_TITLE,
+            "publisher": SOURCE_PUBLISHER,
+            "retrieved_year": timezone.localdate().year,
+            "text": "Slumpmässigt genererade projekt för prestandamätning. Inget av detta "
+            "har publicerats någonstans.",
+        },
+    )
+    return source
+
+
+def remove_previous(using, source):
+    """What an earlier run wrote, in one statement a table (the ORM would load it all)."""
+    projects = f"SELECT id FROM {Project._meta.db_table} WHERE source_id = %s"
+    statements = [
+        (Contact, f"project_id IN ({projects})"),
+        (Partnership, f"project_id IN ({projects})"),
+        (Goal, f"project_id IN ({projects})"),
+        (Project.themes.through, f"project_id IN ({projects})"),
+        (Project, "source_id = %s"),
+        (Organisation, "source_id = %s"),
+        (Programme, "source_id = %s"),
+    ]
+    removed = 0
+    with connections[using].cursor() as cursor:
+        for model, condition in statements:
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {condition}", [source.pk])
+            if model is Project:
+                removed = cursor.rowcount
+    return removed
+
+
+def drawing_context(using, source, rng):
+    """Regions for every county, themes, programmes and organisations to draw from."""
+    counties = list(County.objects.using(using).order_by("code"))
+    if len(counties) != 21:
+        raise Refused("The 21 counties are missing: load the fixtures first (loaddata portal).")
+    regions = list(Region.objects.using(using).select_related("county"))
+    covered = {region.county_id for region in regions}
+    new_regions = [
+        Region(
+            name=f"Syntetisk region: {county.name}",
+            short_name=f"{county.name} (syntetisk)",
+            slug=f"{SLUG_PREFIX}-{county.code}",
+            county=county,
+            funded_2017_2018=False,
+            source=source,
         )
+        for county in counties
+        if county.pk not in covered
+    ]
+    Region.objects.using(using).bulk_create(new_regions)
+    regions = list(Region.objects.using(using).select_related("county").order_by("pk"))
+    themes = list(Theme.objects.using(using).order_by("pk"))
+    if not themes:
+        raise Refused("No themes: load the fixtures first (loaddata portal).")
 
-    @staticmethod
-    def synthetic_source(using):
-        source, _ = Source.objects.using(using).get_or_create(
-            slug=SOURCE_SLUG,
-            defaults={
-                "title": SOURCE_TITLE,
-                "publisher": SOURCE_PUBLISHER,
-                "retrieved_year": timezone.localdate().year,
-                "text": "Slumpmässigt genererade projekt för prestandamätning. Inget av detta "
-                "har publicerats någonstans.",
-            },
-        )
-        return source
+    programmes = list(Programme.objects.using(using).exclude(source=source).order_by("pk"))
+    new_programmes = [
+        Programme(name=name, slug=f"{SLUG_PREFIX}-{slug}", funder=funder, source=source)
+        for slug, name, funder in PROGRAMMES
+    ]
+    Programme.objects.using(using).bulk_create(new_programmes)
+    programmes = [programme.pk for programme in [*programmes, *new_programmes]]
+    # The real programmes stay rare among the synthetic projects.
+    programme_weights = [1] * (len(programmes) - len(new_programmes))
+    programme_weights += [10] * len(new_programmes)
 
-    @staticmethod
-    def remove_previous(using, source):
-        """What an earlier run wrote, in one statement a table (the ORM would load it all)."""
-        projects = f"SELECT id FROM {Project._meta.db_table} WHERE source_id = %s"
-        statements = [
-            (Contact, f"project_id IN ({projects})"),
-            (Partnership, f"project_id IN ({projects})"),
-            (Goal, f"project_id IN ({projects})"),
-            (Project.themes.through, f"project_id IN ({projects})"),
-            (Project, "source_id = %s"),
-            (Organisation, "source_id = %s"),
-            (Programme, "source_id = %s"),
-        ]
-        removed = 0
-        with connections[using].cursor() as cursor:
-            for model, condition in statements:
-                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {condition}", [source.pk])
-                if model is Project:
-                    removed = cursor.rowcount
-        return removed
+    taken = set(Organisation.objects.using(using).values_list("name", flat=True))
+    names = [
+        kind.format(place=place)
+        for places in PLACES.values()
+        for place in places
+        for kind in ORGANISATION_KINDS
+    ]
+    names += [
+        f"{a} {b} i {place}"
+        for a in ENTERPRISE_WORDS[0]
+        for b in ENTERPRISE_WORDS[1]
+        for place in ("Norden", "Sverige")
+    ]
+    names = [name for name in dict.fromkeys(names) if name not in taken]
+    rng.shuffle(names)
+    organisations = [
+        Organisation(name=name, slug=f"{SLUG_PREFIX}-org-{number}", source=source)
+        for number, name in enumerate(names[:ORGANISATION_COUNT], start=1)
+    ]
+    Organisation.objects.using(using).bulk_create(organisations)
 
-    def context(self, using, source, rng):
-        """Regions for every county, themes, programmes and organisations to draw from."""
-        counties = list(County.objects.using(using).order_by("code"))
-        if len(counties) != 21:
-            raise CommandError(
-                "The 21 counties are missing: load the fixtures first (loaddata portal)."
-            )
-        regions = list(Region.objects.using(using).select_related("county"))
-        covered = {region.county_id for region in regions}
-        new_regions = [
-            Region(
-                name=f"Syntetisk region: {county.name}",
-                short_name=f"{county.name} (syntetisk)",
-                slug=f"{SLUG_PREFIX}-{county.code}",
-                county=county,
-                funded_2017_2018=False,
-                source=source,
-            )
-            for county in counties
-            if county.pk not in covered
-        ]
-        Region.objects.using(using).bulk_create(new_regions)
-        regions = list(Region.objects.using(using).select_related("county").order_by("pk"))
-        themes = list(Theme.objects.using(using).order_by("pk"))
-        if not themes:
-            raise CommandError("No themes: load the fixtures first (loaddata portal).")
-
-        programmes = list(Programme.objects.using(using).exclude(source=source).order_by("pk"))
-        new_programmes = [
-            Programme(name=name, slug=f"{SLUG_PREFIX}-{slug}", funder=funder, source=source)
-            for slug, name, funder in PROGRAMMES
-        ]
-        Programme.objects.using(using).bulk_create(new_programmes)
-        programmes = [programme.pk for programme in [*programmes, *new_programmes]]
-        # The real programmes stay rare among the synthetic projects.
-        programme_weights = [1] * (len(programmes) - len(new_programmes))
-        programme_weights += [10] * len(new_programmes)
-
-        taken = set(Organisation.objects.using(using).values_list("name", flat=True))
-        names = [
-            kind.format(place=place)
-            for places in PLACES.values()
-            for place in places
-            for kind in ORGANISATION_KINDS
-        ]
-        names += [
-            f"{a} {b} i {place}"
-            for a in ENTERPRISE_WORDS[0]
-            for b in ENTERPRISE_WORDS[1]
-            for place in ("Norden", "Sverige")
-        ]
-        names = [name for name in dict.fromkeys(names) if name not in taken]
-        rng.shuffle(names)
-        organisations = [
-            Organisation(name=name, slug=f"{SLUG_PREFIX}-org-{number}", source=source)
-            for number, name in enumerate(names[:ORGANISATION_COUNT], start=1)
-        ]
-        Organisation.objects.using(using).bulk_create(organisations)
-
-        return {
-            "source": source,
-            "regions": regions,
-            "region_weights": [COUNTY_WEIGHTS.get(region.county.code, 1) for region in regions],
-            "themes": themes,
-            "programmes": programmes,
-            "programme_weights": programme_weights,
-            "organisations": [organisation.pk for organisation in organisations],
-        }
+    return {
+        "source": source,
+        "regions": regions,
+        "region_weights": [COUNTY_WEIGHTS.get(region.county.code, 1) for region in regions],
+        "themes": themes,
+        "programmes": programmes,
+        "programme_weights": programme_weights,
+        "organisations": [organisation.pk for organisation in organisations],
+    }
 
 
 def touch_data_version(using):
@@ -718,3 +730,20 @@ def touch_data_version(using):
         DataVersion.objects.using(using).update_or_create(
             pk=1, defaults={"changed_at": timezone.now()}
         )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Synthetic projects for the benchmark.")
+    parser.add_argument("count", nargs="?", type=int, default=100_000)
+    parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+    parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument("-v", "--verbosity", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        generate(args.count, args.database, args.seed, args.verbosity)
+    except Refused as error:
+        sys.exit(f"generate_projects: {error}")
+
+
+if __name__ == "__main__":
+    main()
