@@ -21,10 +21,10 @@ from types import SimpleNamespace
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from asf_portal.paths import slug_paths
 from projects.lookups import IdArray
 from projects.models import (
     Contact,
@@ -494,7 +494,10 @@ def project_rows(queryset):
         "publisher", "title", "retrieved_year", "retrieved_on", "url"
     ).in_bulk()
     theme_names = dict(Theme.objects.values_list("pk", "name"))  # in the themes' own order
-    path = slug_paths("projects:detail")
+
+    def path(slug):
+        return reverse("projects:detail", args=[slug])
+
     projects = queryset.values(*PROJECT_COLUMNS)
     for chunk in in_chunks(projects.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         # One array for the chunk's four queries: a list would be walked each time.

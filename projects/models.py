@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from asf_portal.caching import until_data_changes
-from asf_portal.paths import slug_paths
 from projects.lookups import IdArray  # and the __any lookup that the search uses
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
@@ -379,7 +378,7 @@ class Project(Versioned):
         return self.title
 
     def get_absolute_url(self):
-        return slug_paths("projects:detail")(self.slug)
+        return reverse("projects:detail", args=[self.slug])
 
     # What a list or a feed shows of a project (ProjectQuerySet.for_listing).
     LISTED_FIELDS = (
