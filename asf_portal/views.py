@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from asf_portal.querystrings import without_empty_values
 from projects.models import Definition, Goal, Programme, Project
-from projects.statistics import PROGRAMME_SLUG, programme_statistics, region_statistics
+from projects.statistics import PROGRAMME_SLUG, with_statistics
 from regions.charts import bar_chart
 from regions.forms import CompareForm
 from regions.models import County, Region
@@ -36,7 +36,7 @@ def home(request):
 
 
 def region_list(request):
-    regions = region_statistics(Region.objects.select_related("county"), count_goals=False)
+    regions = with_statistics(Region.objects.select_related("county"), "region", count_goals=False)
     context = {"regions": regions, **map_context(County.objects.prefetch_related("regions"))}
     return render(request, "regions/region_list.html", context)
 
@@ -56,15 +56,15 @@ def newest_projects(region):
 
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.with_details(), slug=slug)
-    region_statistics([region])
+    with_statistics([region], "region")
     projects = newest_projects(region)
     context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
     return render(request, "regions/region_detail.html", context)
 
 
 def statistics(request):
-    regions = region_statistics(Region.objects.all())
-    programmes = programme_statistics(Programme.objects.all())
+    regions = with_statistics(Region.objects.all(), "region")
+    programmes = with_statistics(Programme.objects.all(), "programme")
     context = {
         "regions": regions,
         "programmes": programmes,
@@ -93,9 +93,8 @@ def compare(request):
     regions = []
     if form.is_valid():
         chosen = [region.slug for region in form.cleaned_data["region"]]
-        regions = region_statistics(
-            Region.objects.with_details().filter(slug__in=chosen).order_by("short_name")
-        )
+        chosen_regions = Region.objects.with_details().filter(slug__in=chosen)
+        regions = with_statistics(chosen_regions.order_by("short_name"), "region")
         for region in regions:  # a handful of regions, chosen by the reader
             region.newest_projects = newest_projects(region)
     status = 400 if form.is_bound and not form.is_valid() else 200

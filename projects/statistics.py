@@ -1,7 +1,7 @@
 """Counts of published projects and their goals, grouped by region or by programme.
 
-Two GROUP BY queries over indexed foreign keys, instead of one join of every project with
-every goal: at a hundred thousand projects that join is what makes a page slow.
+Two GROUP BY queries over indexed foreign keys, rather than one join of every project with
+every goal, which would grow with the projects times their goals.
 """
 
 from dataclasses import dataclass
@@ -95,27 +95,16 @@ def goal_statistics(group_by, count_goals=True, **filters):
     return statistics
 
 
-def region_statistics(regions, count_goals=True):
-    """The regions as a list, each with its projects (and goals) counted in `stats`, counted
-    again only when the data changes."""
-    regions = list(regions)
-    ids = sorted(region.pk for region in regions)
+def with_statistics(records, group_by, count_goals=True):
+    """The regions or programmes (group_by) as a list, each with its published projects (and
+    their goals) counted in `stats`, counted again only when the data changes."""
+    records = list(records)
+    ids = sorted(record.pk for record in records)
     statistics = until_data_changes(
-        "region-statistics",
+        f"{group_by}-statistics",
         [count_goals, *ids],
-        lambda: goal_statistics("region", count_goals=count_goals, region__in=ids),
+        lambda: goal_statistics(group_by, count_goals, **{f"{group_by}__in": ids}),
     )
-    for region in regions:
-        region.stats = statistics.get(region.pk, GoalStatistics())
-    return regions
-
-
-def programme_statistics(programmes):
-    """The programmes as a list, each with its projects and goals counted in `stats`."""
-    programmes = list(programmes)
-    statistics = until_data_changes(
-        "programme-statistics", [], lambda: goal_statistics("programme")
-    )
-    for programme in programmes:
-        programme.stats = statistics.get(programme.pk, GoalStatistics())
-    return programmes
+    for record in records:
+        record.stats = statistics.get(record.pk, GoalStatistics())
+    return records
