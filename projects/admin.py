@@ -13,7 +13,7 @@ from projects.models import (
 )
 from regions import admin as regions_admin
 from regions.models import Region
-from regions.scoped_admin import RegionScopedAdmin, ScopedInline
+from regions.scoped_admin import RegionScopedAdmin
 from regions.versioned_admin import VersionedInline
 
 
@@ -161,7 +161,7 @@ class DefinitionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source"]
 
 
-class RegionContactInline(ScopedInline, admin.StackedInline):
+class RegionContactInline(VersionedInline, admin.StackedInline):
     model = Contact
     fk_name = "region"
     exclude = ["project"]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from regions.roles import editable_region_ids, viewable_region_ids
-from regions.versioned_admin import VersionedAdmin, VersionedInline
+from regions.versioned_admin import VersionedAdmin
 
 
 class RegionScopedAdmin(VersionedAdmin):
@@ -59,10 +59,16 @@ class RegionScopedAdmin(VersionedAdmin):
         return allowed and (obj is None or self.in_scope(request, obj, editable=True))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Choices of content that belongs to a region (a region, a project, an action plan):
+        only the user's own regions', as the chosen model's own admin scopes them."""
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        limit_to_scope(
-            field, db_field.related_model, self.region_ids(request, editable=True), self.admin_site
-        )
+        region_ids = self.region_ids(request, editable=True)
+        related = db_field.related_model
+        if field is None or region_ids is None or not self.admin_site.is_registered(related):
+            return field
+        related_admin = self.admin_site.get_model_admin(related)
+        if isinstance(related_admin, RegionScopedAdmin):
+            field.queryset = field.queryset.filter(related_admin.scope(region_ids))
         return field
 
     def get_search_results(self, request, queryset, search_term):
@@ -80,16 +86,6 @@ class RegionScopedAdmin(VersionedAdmin):
         return history if region_ids is None else history.filter(self.scope(region_ids))
 
 
-def limit_to_scope(field, related_model, region_ids, admin_site):
-    """Choices of content that belongs to a region (a region, a project, an action plan...):
-    only the user's own regions', as the related model's own admin scopes them."""
-    if field is None or region_ids is None or not admin_site.is_registered(related_model):
-        return
-    related_admin = admin_site.get_model_admin(related_model)
-    if isinstance(related_admin, RegionScopedAdmin):
-        field.queryset = field.queryset.filter(related_admin.scope(region_ids))
-
-
 def view_on_site(request, content_type_id, object_id):
     """The admin's "Visa på webbplatsen" for records the user may see in the admin only:
     Django's own redirects anyone on the staff to any record's address, where an editor then
@@ -103,16 +99,6 @@ def view_on_site(request, content_type_id, object_id):
     if obj is None or not model_admin.has_view_permission(request, obj):
         raise Http404("Posten finns inte.")
     return shortcut(request, content_type_id, object_id)
-
-
-class ScopedInline(VersionedInline):
-    """An inline whose own foreign keys (say a contact's region) stay within scope."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        region_ids = editable_region_ids(request.user)
-        limit_to_scope(field, db_field.related_model, region_ids, self.admin_site)
-        return field
 
 
 admin.site.disable_action("delete_selected")
