@@ -7,8 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects.models import Goal, Programme, Project
-from regions import charts
-from regions.charts import bar_chart
 from regions.models import Region, Source
 from tests.conftest import make_project
 from tests.html import assert_page_basics, normalise, parse
@@ -113,22 +111,6 @@ def test_compare_without_choices_shows_the_form(client):
     response = client.get("/jamfor/?region=")
     assert response.status_code == 200
     assert 'name="region"' in response.content.decode()
-
-
-def test_bar_chart_scales_to_the_largest_value():
-    chart = bar_chart("Test", [("A", 10), ("B", 5), ("C", 0)])
-    assert [bar.width for bar in chart.bars] == [charts.BAR_AREA, charts.BAR_AREA / 2, 0]
-    assert chart.bars[0].y < chart.bars[1].y < chart.bars[2].y < chart.height
-    assert bar_chart("Tomt", []).bars == []
-
-
-def test_a_long_label_is_wrapped_above_its_bar_and_kept_whole():
-    label = "Regionala projekt för ökad sysselsättning i ASF 2017–2018"
-    bar = bar_chart("Test", [(label, 12)]).bars[0]
-    assert len(bar.lines) == 2
-    assert " ".join(line.text for line in bar.lines) == label
-    assert max(len(line.text) for line in bar.lines) <= charts.LABEL_CHARACTERS
-    assert bar.lines[0].y < bar.lines[1].y < bar.y
 
 
 def test_svg_numbers_are_never_localized(client):
