@@ -1,8 +1,8 @@
-"""Values that only change when the portal's data changes, cached until it does."""
+"""Values that only change when the portal's data changes, kept in the cache framework until
+it does: the data version is part of every key, so a change makes the old entries unreachable
+and they expire on their own."""
 
 import hashlib
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,23 +11,11 @@ from regions.models import DataVersion
 
 TIMEOUT = 3600
 
-# When the data last changed, as the page cache read it for the request being answered.
-_read_for_this_request = ContextVar("data_changed_at", default=None)
-
-
-@contextmanager
-def data_version_read(changed_at):
-    """Within it, until_data_changes uses `changed_at` rather than reading it again."""
-    token = _read_for_this_request.set(changed_at)
-    try:
-        yield
-    finally:
-        _read_for_this_request.reset(token)
-
 
 def data_changed_at():
-    """When the data last changed: as read once for the request, if it was."""
-    return _read_for_this_request.get() or DataVersion.current()
+    """When the data last changed, from the database this request reads its data from (one
+    indexed row, read again rather than carried through the request)."""
+    return DataVersion.current()
 
 
 def until_data_changes(name, parts, compute):
@@ -35,10 +23,5 @@ def until_data_changes(name, parts, compute):
     if not settings.CACHE_UNTIL_DATA_CHANGES:
         return compute()
     version = data_changed_at().isoformat()
-    digest = hashlib.sha256("|".join([version, name, *map(str, parts)]).encode()).hexdigest()
-    key = f"data:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    digest = hashlib.sha256("|".join([version, *map(str, parts)]).encode()).hexdigest()
+    return cache.get_or_set(f"data:{name}:{digest}", compute, TIMEOUT)

@@ -1,21 +1,29 @@
-import hashlib
 import logging
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpResponseNotModified
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_cache_key,
+    get_max_age,
+    learn_cache_key,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date
 from django.utils.log import log_response
 from django.views.defaults import bad_request
 
-from asf_portal.caching import data_version_read
+from asf_portal.caching import data_changed_at
 from asf_portal.routers import primary_for_reads
-from regions.models import DataVersion
+from projects.filters import ProjectFilter
+from regions.forms import CompareForm
 
 request_log = logging.getLogger("asf_portal.requests")
 
@@ -60,74 +68,106 @@ class PrimaryForEditsMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Public pages as HTTP caches and CDNs expect: an ETag and Last-Modified that change
-    when the portal's data changes, 304 for a request that already has the page, and a
-    shared server-side copy of each page until the data changes.
+    """Django's page cache (django.utils.cache, as its cache middleware uses it) for what the
+    public sees: anonymous GET and HEAD requests outside the admin, when CACHE_UNTIL_DATA_CHANGES.
 
-    Only anonymous GET and HEAD requests: an editor may be previewing drafts.
+    A page is kept CACHE_MIDDLEWARE_SECONDS under a key prefixed with the data version, read
+    from the database the page is read from, and today's date ("pågående" depends on it): a
+    change makes the next request build the page anew. Browsers and CDNs may keep it
+    PUBLIC_CACHE_SECONDS, then ask again with its ETag (ConditionalGetMiddleware answers 304).
+
+    What a view keeps from shared caches (Cache-Control: private, as an editor's preview of a
+    draft) is neither kept nor made public; signed-in users get nothing from this cache, and
+    their own pages are marked never to be cached.
     """
-
-    SERVER_CACHE_SECONDS = 600
-    EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/static/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.user.is_authenticated:
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                add_never_cache_headers(response)
+            return response
         if not self.is_public(request):
             return self.get_response(request)
-        changed_at = DataVersion.current()
-        etag = quote_etag(self.fingerprint(request, changed_at))
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            return self.with_cache_headers(HttpResponseNotModified(), etag, changed_at)
+        use_canonical_query(request)
+        changed_at = data_changed_at()
+        key_prefix = f"{changed_at.isoformat()}.{timezone.localdate().isoformat()}"
+        response = self.cached(request, key_prefix)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        # As Django's cache middleware: what a view marks private or never_cache stays so.
+        if (
+            response.status_code != 200
+            or "private" in response.get("Cache-Control", "")
+            or get_max_age(response) == 0
+        ):
+            return response
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(changed_at.timestamp())
+        if self.is_shareable(request, response):
+            set_response_etag(response)
+            timeout = settings.CACHE_MIDDLEWARE_SECONDS
+            key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
+            cache.set(key, response, timeout)
+        return response
 
-        key = f"page:{etag}"
-        response = cache.get(key)
-        if response is None:
-            with data_version_read(changed_at):
-                response = self.get_response(request)
-            if response.status_code != 200 or self.is_private(response):
-                return response
-            if not response.streaming and not response.cookies:
-                cache.set(key, response, self.SERVER_CACHE_SECONDS)
-        return self.with_cache_headers(response, etag, changed_at)
-
-    def is_public(self, request):
+    @staticmethod
+    def is_public(request):
         return (
             settings.CACHE_UNTIL_DATA_CHANGES
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(self.EXCLUDED_PREFIXES)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith("/admin/")
         )
 
     @staticmethod
-    def is_private(response):
-        # What a view keeps from caches (an editor's preview of a draft) stays out of this one,
-        # and is never made public.
-        directives = {
-            directive.split("=")[0].strip().lower()
-            for directive in response.get("Cache-Control", "").split(",")
-        }
-        return not directives.isdisjoint({"private", "no-store"})
+    def cached(request, key_prefix):
+        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
+            key = get_cache_key(request, key_prefix, method, cache=cache)
+            response = cache.get(key) if key else None
+            if response is not None:
+                return response
+        return None
 
     @staticmethod
-    def fingerprint(request, changed_at):
-        # Today's date too: "pågående" projects depend on it.
-        parts = [
-            changed_at.isoformat(),
-            timezone.localdate().isoformat(),
-            request.get_host(),
-            request.get_full_path(),
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    def is_shareable(request, response):
+        # Not what sets a cookie or holds this visitor's CSRF token.
+        return (
+            settings.CACHE_MIDDLEWARE_SECONDS > 0
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
 
-    @staticmethod
-    def with_cache_headers(response, etag, changed_at):
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(changed_at.timestamp())
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+
+# The query parameters some public page reads: the project filters (the list, its exports, feed
+# and API), the region comparison's, page numbers, and the pages of Django's sitemap.
+RECOGNISED_PARAMETERS = frozenset(
+    [*ProjectFilter.base_filters, *CompareForm.base_fields, "page", "p"]
+)
+
+
+def use_canonical_query(request):
+    """Rewrite the request's query string to its canonical form before any view reads it.
+
+    As a CDN or Varnish in front of a portal would: only the recognised parameters, blank
+    values dropped, names and values in order. So a request with anything else
+    (`?utm_source=…`, `?x=<random>`) is answered with, and from, the page of the canonical
+    address, and adds no entry of its own; `?region=b&region=a` and `?region=a&region=b` are
+    one entry, and the page's own links carry the canonical query.
+    """
+    pairs = [
+        (name, value)
+        for name in sorted(set(request.GET) & RECOGNISED_PARAMETERS)
+        for value in sorted(request.GET.getlist(name))
+        if value.strip()
+    ]
+    request.META["QUERY_STRING"] = urlencode(pairs)
+    request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
 class TooManyParametersMiddleware:
