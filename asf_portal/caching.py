@@ -4,18 +4,45 @@ and they expire on their own."""
 
 import hashlib
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import router
+from django.dispatch import receiver
 
 from regions.models import DataVersion
 
 TIMEOUT = 3600
 
+# The data version is read once a GET or HEAD request, for each database it reads from: the
+# page cache and every value kept for the page then agree, and the row is read once rather
+# than once a value (the ORM's round trip is a sizeable part of a page made from kept values).
+# Django's request signals mark the request's bounds; outside a request (commands, the shell),
+# and in a request that may write, it is read each time.
+_this_request = Local()
+
+
+@receiver(request_started, dispatch_uid="data-version-read-once")
+def _begin(environ=None, **kwargs):
+    reads_only = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+    _this_request.versions = {} if reads_only else None
+
+
+@receiver(request_finished, dispatch_uid="data-version-forgotten")
+def _end(**kwargs):
+    _this_request.versions = None
+
 
 def data_changed_at():
-    """When the data last changed, from the database this request reads its data from (one
-    indexed row, read again rather than carried through the request)."""
-    return DataVersion.current()
+    """When the data last changed, as the database this request reads its data from says."""
+    versions = getattr(_this_request, "versions", None)
+    if versions is None:
+        return DataVersion.current()
+    database = router.db_for_read(DataVersion)
+    if database not in versions:
+        versions[database] = DataVersion.current()
+    return versions[database]
 
 
 def until_data_changes(name, parts, compute):

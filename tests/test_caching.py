@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import parse_http_date
 
+from asf_portal.caching import data_changed_at
 from projects.models import Project
 from regions.models import DataVersion
 from tests.admin_forms import make_editor
@@ -212,3 +213,17 @@ def test_a_facet_is_kept_under_the_other_filters(client, page_cache):
     assert response.status_code == 200
     assert not re.search(r'AS "region", (COUNT|SUM)\(', statements)
     assert re.search(r'AS "programme", (COUNT|SUM)\(', statements)
+
+
+def test_a_page_reads_when_the_data_changed_once(client, page_cache):
+    # The page cache reads it, and the values kept until the data changes use that reading.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/projekt/?q=samverkan").status_code == 200
+    data_version = DataVersion._meta.db_table
+    assert sum(data_version in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_outside_a_request_the_data_version_is_read_anew(page_cache):
+    before = data_changed_at()
+    Project.objects.get(slug="kronoberg-2017-2018").save()
+    assert data_changed_at() > before
