@@ -1,6 +1,7 @@
 import logging
 import time
 import uuid
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -70,10 +71,12 @@ class PrimaryForEditsMiddleware:
 class PublicPageCacheMiddleware:
     """Django's page cache (django.utils.cache, as its cache middleware uses it) for what the
     public sees: anonymous GET and HEAD requests outside the admin, when CACHE_UNTIL_DATA_CHANGES.
+    Their query strings are made canonical first (use_canonical_query), caches on or off.
 
     A page is kept CACHE_MIDDLEWARE_SECONDS under a key prefixed with the data version, read
-    from the database the page is read from, and today's date ("pågående" depends on it): a
-    change makes the next request build the page anew. Browsers and CDNs may keep it
+    from the database the page is read from, and today's date ("pågående" depends on it, so
+    Last-Modified is never before today began): a change makes the next request build the
+    page anew. Browsers and CDNs may keep it
     PUBLIC_CACHE_SECONDS, then ask again with its ETag (ConditionalGetMiddleware answers 304).
 
     What a view keeps from shared caches (Cache-Control: private, as an editor's preview of a
@@ -90,11 +93,14 @@ class PublicPageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 add_never_cache_headers(response)
             return response
-        if not self.is_public(request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
             return self.get_response(request)
         use_canonical_query(request)
+        if not settings.CACHE_UNTIL_DATA_CHANGES:
+            return self.get_response(request)
         changed_at = data_changed_at()
-        key_prefix = f"{changed_at.isoformat()}.{timezone.localdate().isoformat()}"
+        today = timezone.localdate()
+        key_prefix = f"{changed_at.isoformat()}.{today.isoformat()}"
         response = self.cached(request, key_prefix)
         if response is not None:
             return response
@@ -108,21 +114,14 @@ class PublicPageCacheMiddleware:
             return response
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(changed_at.timestamp())
+            start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+            response["Last-Modified"] = http_date(max(changed_at, start_of_today).timestamp())
         if self.is_shareable(request, response):
             set_response_etag(response)
             timeout = settings.CACHE_MIDDLEWARE_SECONDS
             key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
             cache.set(key, response, timeout)
         return response
-
-    @staticmethod
-    def is_public(request):
-        return (
-            settings.CACHE_UNTIL_DATA_CHANGES
-            and request.method in ("GET", "HEAD")
-            and not request.path.startswith("/admin/")
-        )
 
     @staticmethod
     def cached(request, key_prefix):

@@ -4,10 +4,11 @@ In the test the "replica" does not replicate, which is what lets the test see wh
 query went: a row written straight into the replica is visible only to reads routed there.
 """
 
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from asf_portal.routers import primary_for_reads
@@ -57,8 +58,10 @@ def test_the_replica_is_never_migrated():
 def test_the_page_cache_reads_the_data_version_where_the_page_is_read(client, settings):
     # A lagging replica's pages are kept under the replica's version, never the primary's.
     settings.CACHE_UNTIL_DATA_CHANGES = True
-    replicated = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    replicated = timezone.now().replace(microsecond=0)
     DataVersion.objects.using("replica").update_or_create(pk=1, defaults={"changed_at": replicated})
-    DataVersion.touch()  # a change on the primary, not yet replicated
+    # A later change on the primary, not yet replicated.
+    later = replicated + timedelta(minutes=5)
+    DataVersion.objects.using("default").update_or_create(pk=1, defaults={"changed_at": later})
     response = client.get("/om/")
     assert parse_http_date(response["Last-Modified"]) == replicated.timestamp()
