@@ -1,3 +1,4 @@
+import copy
 import logging
 import time
 import uuid
@@ -70,14 +71,15 @@ class PrimaryForEditsMiddleware:
 
 class PublicPageCacheMiddleware:
     """Django's page cache (django.utils.cache, as its cache middleware uses it) for what the
-    public sees: anonymous GET and HEAD requests outside the admin, when CACHE_UNTIL_DATA_CHANGES.
-    Their query strings are made canonical first (use_canonical_query), caches on or off.
+    public sees: anonymous GET and HEAD requests outside the admin. Parameters no page reads
+    are dropped first (use_recognised_parameters), caches on or off.
 
-    A page is kept CACHE_MIDDLEWARE_SECONDS under a key prefixed with the data version, read
-    from the database the page is read from, and today's date ("pågående" depends on it, so
-    Last-Modified is never before today began): a change makes the next request build the
-    page anew. Browsers and CDNs may keep it
-    PUBLIC_CACHE_SECONDS, then ask again with its ETag (ConditionalGetMiddleware answers 304).
+    With CACHE_UNTIL_DATA_CHANGES, a page is kept CACHE_MIDDLEWARE_SECONDS at its canonical
+    address, under a key prefixed with the data version (read from the database the page is
+    read from) and today's date ("pågående" depends on it; so Last-Modified is never before
+    today began): a change makes the next request build the page anew. Browsers and CDNs may
+    keep it PUBLIC_CACHE_SECONDS, then ask again with its ETag (ConditionalGetMiddleware
+    answers 304).
 
     What a view keeps from shared caches (Cache-Control: private, as an editor's preview of a
     draft) is neither kept nor made public; signed-in users get nothing from this cache, and
@@ -95,13 +97,13 @@ class PublicPageCacheMiddleware:
             return response
         if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
             return self.get_response(request)
-        use_canonical_query(request)
+        keyed = use_recognised_parameters(request)
         if not settings.CACHE_UNTIL_DATA_CHANGES:
             return self.get_response(request)
         changed_at = data_changed_at()
         today = timezone.localdate()
         key_prefix = f"{changed_at.isoformat()}.{today.isoformat()}"
-        response = self.cached(request, key_prefix)
+        response = self.cached(keyed, key_prefix)
         if response is not None:
             return response
         response = self.get_response(request)
@@ -119,7 +121,7 @@ class PublicPageCacheMiddleware:
         if self.is_shareable(request, response):
             set_response_etag(response)
             timeout = settings.CACHE_MIDDLEWARE_SECONDS
-            key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
+            key = learn_cache_key(keyed, response, timeout, key_prefix, cache=cache)
             cache.set(key, response, timeout)
         return response
 
@@ -150,23 +152,27 @@ RECOGNISED_PARAMETERS = frozenset(
 )
 
 
-def use_canonical_query(request):
-    """Rewrite the request's query string to its canonical form before any view reads it.
+def use_recognised_parameters(request):
+    """Drop every parameter no public page reads, and blank values, from the request's query
+    string before any view reads it; return the request as the page cache keys it: at the
+    canonical address, the same parameters sorted.
 
-    As a CDN or Varnish in front of a portal would: only the recognised parameters, blank
-    values dropped, names and values in order. So a request with anything else
-    (`?utm_source=…`, `?x=<random>`) is answered with, and from, the page of the canonical
-    address, and adds no entry of its own; `?region=b&region=a` and `?region=a&region=b` are
-    one entry, and the page's own links carry the canonical query.
+    As a CDN or Varnish in front of a portal would: so a request with anything else
+    (`?utm_source=…`, `?x=<random>`) is answered with, and from, the page without it and adds no
+    entry of its own, and `?region=b&region=a` finds the page of `?region=a&region=b`.
     """
     pairs = [
         (name, value)
-        for name in sorted(set(request.GET) & RECOGNISED_PARAMETERS)
-        for value in sorted(request.GET.getlist(name))
+        for name, values in request.GET.lists()
+        if name in RECOGNISED_PARAMETERS
+        for value in values
         if value.strip()
     ]
     request.META["QUERY_STRING"] = urlencode(pairs)
     request.GET = QueryDict(request.META["QUERY_STRING"])
+    keyed = copy.copy(request)
+    keyed.META = {**request.META, "QUERY_STRING": urlencode(sorted(pairs))}
+    return keyed
 
 
 class TooManyParametersMiddleware:
