@@ -103,8 +103,9 @@ class PublicPageCacheMiddleware:
         changed_at = data_changed_at()
         today = timezone.localdate()
         key_prefix = f"{changed_at.isoformat()}.{today.isoformat()}"
-        response = self.cached(keyed, key_prefix)
-        if response is not None:
+        # A HEAD is answered from the GET's page; only GETs fill the cache.
+        key = get_cache_key(keyed, key_prefix, "GET", cache=cache)
+        if key and (response := cache.get(key)) is not None:
             return response
         response = self.get_response(request)
         # As Django's cache middleware: what a view marks private or never_cache stays so.
@@ -126,19 +127,11 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def cached(request, key_prefix):
-        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
-            key = get_cache_key(request, key_prefix, method, cache=cache)
-            response = cache.get(key) if key else None
-            if response is not None:
-                return response
-        return None
-
-    @staticmethod
     def is_shareable(request, response):
         # Not what sets a cookie or holds this visitor's CSRF token.
         return (
             settings.CACHE_MIDDLEWARE_SECONDS > 0
+            and request.method == "GET"
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

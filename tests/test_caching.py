@@ -234,3 +234,12 @@ def test_outside_a_request_the_data_version_is_read_anew(page_cache):
     before = data_changed_at()
     Project.objects.get(slug="kronoberg-2017-2018").save()
     assert data_changed_at() > before
+
+
+def test_a_head_request_is_answered_from_the_page_of_a_get(
+    client, django_assert_num_queries, page_cache
+):
+    page = client.get(LIST)
+    with django_assert_num_queries(1):
+        head = client.head(LIST)
+    assert head.status_code == 200 and head["ETag"] == page["ETag"]
