@@ -206,6 +206,8 @@ def cases():
     ).first()
     if full is None or bare is None:
         raise BenchError("The bench data has no project to measure the project page on.")
+    # A deep page of the API: the thousandth, or the last with fewer projects.
+    deep_api_page = min(1000, -(-Project.objects.published().count() // 50))
     facets = "region=kronoberg&region=ostergotland&theme=samverkan&year=2017&status=avslutade"
     other_facets = "region=skane&region=dalarna&theme=saljbolag&year=2020&status=avslutade"
     return [
@@ -221,7 +223,7 @@ def cases():
         Case("search, rarer word", "/projekt/?q=Slite", "/projekt/?q=Tierp", 50),
         Case("facet counts", f"/projekt/?{facets}", f"/projekt/?{other_facets}", 50),
         Case("project page", f"/projekt/{full.slug}/", f"/projekt/{bare.slug}/", 20),
-        Case("API page", "/api/projekt/?page=2", "/api/projekt/?page=1000"),
+        Case("API page", "/api/projekt/?page=2", f"/api/projekt/?page={deep_api_page}"),
         Case("feed", "/projekt/flode/", "/projekt/flode/?q=samverkan"),
     ]
 
