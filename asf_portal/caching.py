@@ -1,33 +1,48 @@
-"""Values that only change when the portal's data changes, cached until it does."""
+"""Values that only change when the portal's data changes, kept in the cache framework until
+it does: the data version is part of every key, so a change makes the old entries unreachable
+and they expire on their own."""
 
 import hashlib
-from contextlib import contextmanager
-from contextvars import ContextVar
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import router
+from django.dispatch import receiver
 
 from regions.models import DataVersion
 
 TIMEOUT = 3600
 
-# When the data last changed, as the page cache read it for the request being answered.
-_read_for_this_request = ContextVar("data_changed_at", default=None)
+# The data version is read once a GET or HEAD request, for each database it reads from: the
+# page cache and every value kept for the page then agree, and the row is read once rather
+# than once a value (the ORM's round trip is a sizeable part of a page made from kept values).
+# Django's request signals mark the request's bounds; outside a request (commands, the shell),
+# and in a request that may write, it is read each time.
+_this_request = Local()
 
 
-@contextmanager
-def data_version_read(changed_at):
-    """Within it, until_data_changes uses `changed_at` rather than reading it again."""
-    token = _read_for_this_request.set(changed_at)
-    try:
-        yield
-    finally:
-        _read_for_this_request.reset(token)
+@receiver(request_started, dispatch_uid="data-version-read-once")
+def _begin(environ=None, **kwargs):
+    reads_only = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+    _this_request.versions = {} if reads_only else None
+
+
+@receiver(request_finished, dispatch_uid="data-version-forgotten")
+def _end(**kwargs):
+    _this_request.versions = None
 
 
 def data_changed_at():
-    """When the data last changed: as read once for the request, if it was."""
-    return _read_for_this_request.get() or DataVersion.current()
+    """When the data last changed, as the database this request reads its data from says."""
+    versions = getattr(_this_request, "versions", None)
+    if versions is None:
+        return DataVersion.current()
+    database = router.db_for_read(DataVersion)
+    if database not in versions:
+        versions[database] = DataVersion.current()
+    return versions[database]
 
 
 def until_data_changes(name, parts, compute):
@@ -35,10 +50,5 @@ def until_data_changes(name, parts, compute):
     if not settings.CACHE_UNTIL_DATA_CHANGES:
         return compute()
     version = data_changed_at().isoformat()
-    digest = hashlib.sha256("|".join([version, name, *map(str, parts)]).encode()).hexdigest()
-    key = f"data:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    digest = hashlib.sha256("|".join([version, *map(str, parts)]).encode()).hexdigest()
+    return cache.get_or_set(f"data:{name}:{digest}", compute, TIMEOUT)

@@ -60,15 +60,17 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "asf_portal.middleware.PrimaryForEditsMiddleware",
-    "asf_portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "asf_portal.middleware.TooManyParametersMiddleware",
+    # ETags and 304s for every page, fresh or from the page cache below it, which knows who
+    # is signed in and sees the query string already parsed.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "asf_portal.middleware.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -131,13 +133,15 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Public pages carry ETags, answer 304 and are kept in the cache until the data changes, and
-# so are costly figures such as facet counts and statistics (asf_portal/caching.py).
+# Public pages are kept in the cache until the data changes (at most CACHE_MIDDLEWARE_SECONDS,
+# 0: not kept), and so are costly figures such as facet counts and statistics
+# (asf_portal/middleware.py, asf_portal/caching.py). Off: every request does all its work.
 CACHE_UNTIL_DATA_CHANGES = env_bool("CACHE_UNTIL_DATA_CHANGES", default=True)
+CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Where the export of every project is kept until the data changes (projects/saved_exports.py):
 # a directory of the app server's own that it may write to. Empty: never kept.
 EXPORT_FILES_DIR = os.environ.get("EXPORT_FILES_DIR", str(BASE_DIR / "var" / "exports"))
-# How long browsers and CDNs may keep a public page before asking again (with its ETag).
+# How long browsers and CDNs may keep a public page before asking again with its ETag.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 
 # Swedish collation for names: Å, Ä and Ö after Z. PostgreSQL ships it with ICU.
@@ -216,7 +220,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Language and time
+# Language and time. One language, so no LocaleMiddleware: its Vary: Accept-Language would
+# split every cache by the browser's language settings.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"

@@ -1,27 +1,18 @@
-"""Production settings, security headers, health check, 503s, request logs and HTTP caching."""
+"""Production settings, security headers, health check, 503s and request logs."""
 
 import json
 import logging
 import os
-import re
 import secrets
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.db import OperationalError, connection
-from django.http import HttpResponse
-from django.test import Client, RequestFactory, override_settings
-from django.test.utils import CaptureQueriesContext
-from django.utils.cache import patch_cache_control
-from django.utils.http import parse_http_date, quote_etag
+from django.db import OperationalError
+from django.test import RequestFactory, override_settings
 
-from asf_portal.middleware import PublicPageCacheMiddleware
 from asf_portal.views import server_error
-from projects.models import Project
-from regions.models import DataVersion
 from tests.admin_forms import make_editor
 
 pytestmark = pytest.mark.django_db
@@ -190,120 +181,6 @@ def test_one_structured_log_line_per_request_without_the_query(client, caplog):
 
     line = json.loads(JsonFormatter().format(record))
     assert line["path"] == "/projekt/" and "hemlig" not in json.dumps(line)
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHE_UNTIL_DATA_CHANGES = True
-
-
-def test_public_pages_answer_304_until_the_data_changes(
-    client, django_assert_num_queries, page_cache
-):
-    first = client.get("/projekt/?region=kronoberg")
-    etag, modified = first["ETag"], first["Last-Modified"]
-    assert first["Cache-Control"] == "public, max-age=60"
-    assert "Cookie" in first["Vary"]
-    with django_assert_num_queries(1):  # when the data last changed, nothing more
-        again = client.get("/projekt/?region=kronoberg", HTTP_IF_NONE_MATCH=etag)
-    assert again.status_code == 304 and again["ETag"] == etag
-    with django_assert_num_queries(1):  # the page itself from the shared cache
-        cached = client.get("/projekt/?region=kronoberg")
-    assert cached.content == first.content and cached["ETag"] == etag
-
-    project = Project.objects.get(slug="kronoberg-2017-2018")
-    project.lead = "Ny ingress."
-    project.save()
-    changed = client.get("/projekt/?region=kronoberg", HTTP_IF_NONE_MATCH=etag)
-    assert changed.status_code == 200 and changed["ETag"] != etag
-    assert "Ny ingress." in changed.content.decode()
-    assert parse_http_date(changed["Last-Modified"]) >= parse_http_date(modified)
-
-
-def test_a_public_page_reads_when_the_data_changed_once(client, page_cache):
-    # The page cache reads it, and the counts kept until the data changes use that reading.
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/projekt/?q=samverkan").status_code == 200
-    data_version = DataVersion._meta.db_table
-    assert sum(data_version in query["sql"] for query in queries.captured_queries) == 1
-
-
-def test_a_search_is_kept_until_the_data_changes(client, page_cache):
-    first = client.get("/projekt/?q=samverkan")
-    with CaptureQueriesContext(connection) as queries:
-        again = client.get("/projekt/?q=samverkan&sort=titel")  # another page, the same search
-    assert first.status_code == again.status_code == 200
-    assert not any("@@" in query["sql"] for query in queries.captured_queries)
-    counts = [response.context["page_obj"].paginator.count for response in (first, again)]
-    assert counts[0] == counts[1] > 0
-
-
-def test_a_facet_is_kept_under_the_other_filters(client, page_cache):
-    client.get("/projekt/?theme=samverkan")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/projekt/?theme=samverkan&region=kronoberg")
-    # The region counts depend on the theme alone: those of the list before are used. (Summed
-    # from the facet cells, or counted from the projects: either is a query grouped by region.)
-    statements = " ".join(query["sql"] for query in queries.captured_queries)
-    assert response.status_code == 200
-    assert not re.search(r'AS "region", (COUNT|SUM)\(', statements)
-    assert re.search(r'AS "programme", (COUNT|SUM)\(', statements)
-
-
-def test_a_deleted_goal_also_changes_the_etag(client, page_cache):
-    etag = client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"]
-    Project.objects.get(slug="starkare-asf-i-jonkopings-lan").goals.first().delete()
-    assert client.get("/projekt/starkare-asf-i-jonkopings-lan/")["ETag"] != etag
-
-
-def test_editors_are_never_served_cached_pages(client, page_cache):
-    client.force_login(make_editor("karl", "kronoberg"))
-    response = client.get("/projekt/")
-    assert "ETag" not in response and "public" not in response.get("Cache-Control", "")
-
-
-def test_errors_and_drafts_are_not_cached(client, page_cache):
-    assert "ETag" not in client.get("/projekt/finns-inte/")
-    assert "ETag" not in client.get("/projekt/?region=atlantis")
-
-
-@pytest.mark.parametrize("page_cache_on", [True, False])
-def test_an_editors_preview_of_a_draft_is_kept_by_no_cache(client, settings, page_cache_on):
-    settings.CACHE_UNTIL_DATA_CHANGES = page_cache_on
-    draft = Project.objects.get(slug="kronoberg-2017-2018")
-    draft.status = Project.Status.DRAFT
-    draft.save()
-    client.force_login(make_editor("karl", "kronoberg"))
-
-    preview = client.get(draft.get_absolute_url())
-    assert preview.status_code == 200 and draft.title in preview.content.decode()
-    directives = {d.strip() for d in preview["Cache-Control"].split(",")}
-    assert {"private", "no-store"} <= directives and "public" not in directives
-    assert "ETag" not in preview
-
-    # The page cache kept nothing: the public asks for the same address and finds no draft.
-    anonymous = Client()
-    request = RequestFactory().get(draft.get_absolute_url())
-    key = PublicPageCacheMiddleware.fingerprint(request, DataVersion.current())
-    assert cache.get(f"page:{quote_etag(key)}") is None
-    assert anonymous.get(draft.get_absolute_url()).status_code == 404
-    # A published page seen by the editor stays as it was.
-    published = client.get("/projekt/starkare-asf-i-jonkopings-lan/")
-    assert "no-store" not in published.get("Cache-Control", "")
-
-
-def test_the_page_cache_neither_keeps_nor_publishes_a_private_response(page_cache):
-    def private_page(request):
-        response = HttpResponse("utkast")
-        patch_cache_control(response, private=True)
-        return response
-
-    middleware = PublicPageCacheMiddleware(private_page)
-    response = middleware(RequestFactory().get("/projekt/utkast/"))
-    assert response["Cache-Control"] == "private" and "ETag" not in response
-    middleware = PublicPageCacheMiddleware(lambda request: HttpResponse("offentlig"))
-    response = middleware(RequestFactory().get("/projekt/utkast/"))
-    assert response.content == b"offentlig"  # nothing was kept from before
 
 
 TOO_MANY_PARAMETERS = "&".join(["region=kronoberg"] * 1001)

@@ -4,11 +4,16 @@ In the test the "replica" does not replicate, which is what lets the test see wh
 query went: a row written straight into the replica is visible only to reads routed there.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from asf_portal.routers import primary_for_reads
 from projects.models import Theme
+from regions.models import DataVersion
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 
@@ -47,3 +52,16 @@ def test_the_replica_is_never_migrated():
 
     assert router.allow_migrate("default", "projects")
     assert not router.allow_migrate("replica", "projects")
+
+
+@ROUTED
+def test_the_page_cache_reads_the_data_version_where_the_page_is_read(client, settings):
+    # A lagging replica's pages are kept under the replica's version, never the primary's.
+    settings.CACHE_UNTIL_DATA_CHANGES = True
+    replicated = timezone.now().replace(microsecond=0)
+    DataVersion.objects.using("replica").update_or_create(pk=1, defaults={"changed_at": replicated})
+    # A later change on the primary, not yet replicated.
+    later = replicated + timedelta(minutes=5)
+    DataVersion.objects.using("default").update_or_create(pk=1, defaults={"changed_at": later})
+    response = client.get("/om/")
+    assert parse_http_date(response["Last-Modified"]) == replicated.timestamp()

@@ -53,7 +53,7 @@ LIST_SORTS = ("titel", "period", "region")
 PAGES = ("1", "2", "3")  # beyond the last page the list shows the last one: still a 200
 
 # Share of requests that carry a (made-up) session cookie, as a returning browser would: the
-# server-side page cache must step aside for them. The rest send no cookie at all.
+# server looks the session up, finds none, and answers as to anyone. The rest send no cookie.
 COOKIE_SHARE = 0.15
 # Share of cookie-less requests that repeat an ETag they were given, as a browser does.
 CONDITIONAL_SHARE = 0.15
@@ -74,19 +74,15 @@ class Kind:
     # spellings: some are answered from the server's cache, some are not.
     vary_listing: bool = False
     extra_sorts: tuple = ()
-    # Make every request's address unique, so the server's page cache never answers.
-    bypass_cache: bool = False
     # Send a session cookie or a known ETag now and then, as browsers do.
     like_browsers: bool = True
 
-    def path(self, rng, serial=0):
+    def path(self, rng):
         path = rng.choice(self.paths)
         params = {}
         if self.vary_listing:
             params["sort"] = rng.choice(LIST_SORTS + self.extra_sorts)
             params["page"] = rng.choice(PAGES)
-        if self.bypass_cache:
-            params["nocache"] = f"{serial}-{uuid.uuid4().hex[:8]}"
         if not params:
             return path
         return f"{path}{'&' if '?' in path else '?'}{urlencode(params)}"
@@ -136,12 +132,12 @@ class PlannedRequest:
     headers: dict
 
 
-def plan_request(rng, kinds, etags, serial=0):
+def plan_request(rng, kinds, etags):
     """The next request of the mix: a kind by weight, a path, and its cookie or ETag."""
     kind = rng.choices(kinds, weights=[k.weight for k in kinds])[0]
-    path = kind.path(rng, serial)
+    path = kind.path(rng)
     headers = {}
-    if kind.like_browsers and not kind.bypass_cache:
+    if kind.like_browsers:
         if rng.random() < COOKIE_SHARE:
             headers["Cookie"] = f"sessionid={uuid.uuid4().hex}"
         elif path in etags and rng.random() < CONDITIONAL_SHARE:
@@ -350,8 +346,8 @@ class Load:
     def worker(self, number, results):
         rng = random.Random(f"{self.seed}-{number}")
         connection = None
-        while (ticket := self.next_ticket()) is not None:
-            planned = plan_request(rng, self.kinds, self.etags, ticket)
+        while self.next_ticket() is not None:
+            planned = plan_request(rng, self.kinds, self.etags)
             if connection is None:
                 connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             started = time.perf_counter()
@@ -572,8 +568,8 @@ the two kinds that ask for them). "304" counts conditional requests answered fro
 
 {markdown_table(report.rows)}
 
-About 15 % of requests carry a made-up session cookie (the page cache steps aside for
-them), the others none; list pages get a random valid `sort` and `page`, so the server's
+About 15 % of requests carry a made-up session cookie (the server looks it up and finds no
+one signed in), the others none; list pages get a random valid `sort` and `page`, so the server's
 page cache both hits and misses; about 15 % of cookie-less requests repeat an ETag they were
 given. The load tool runs on the same two cores as the server, so it takes some of the
 capacity it measures.
