@@ -73,8 +73,8 @@ class Field:
 
 
 def site_origin(request):
-    """ "https://host" of the request: the paths are slugs, with nothing to quote, so an
-    absolute URL is this and the path."""
+    """The request's scheme and host, "https://host": a path after it is an absolute URL (the
+    paths are slugs, with nothing to quote)."""
     return request.build_absolute_uri("/").removesuffix("/")
 
 
