@@ -1,22 +1,21 @@
 """The read-only JSON API: regions, and projects filtered exactly as /projekt/ filters them."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from projects.exports import (
+from projects.export_fields import (
     PROJECT_FIELDS,
     Field,
-    absolute_urls,
     contact_record,
     contacts_field,
-    project_rows,
     record,
+    site_origin,
     source_fields,
 )
+from projects.exports import project_rows
 from projects.filters import published_project_filter
 from projects.models import Project
-from projects.paging import IdFirstPaginator
 from projects.responses import bad_filter_json, json_errors, json_response
 from regions.models import Region
 
@@ -54,26 +53,21 @@ def api_url_field(view_name, what):
 
 
 REGION_FIELDS = [
-    Field("slug", "Region-id", "Regionens id i adresserna, t.ex. kronoberg.", lambda r: r.slug),
-    Field("name", "Officiellt namn", "T.ex. Region Kronoberg.", lambda r: r.name),
+    Field("slug", "Region-id", "Regionens id i adresserna, t.ex. kronoberg.", "slug"),
+    Field("name", "Officiellt namn", "T.ex. Region Kronoberg.", "name"),
     Field(
         "short_name",
         "Kortnamn",
         "Portalens korta namn för visning och sortering, t.ex. Kronoberg.",
-        lambda r: r.short_name,
+        "short_name",
     ),
-    Field("county", "Län", "Länet som regionen hör till.", lambda r: r.county.name),
-    Field(
-        "county_code",
-        "Länskod",
-        "Länets kod enligt SCB: två siffror, t.ex. 07.",
-        lambda r: r.county.code,
-    ),
+    Field("county", "Län", "Länet som regionen hör till.", "county.name"),
+    Field("county_code", "Länskod", "Länets kod enligt SCB: två siffror, t.ex. 07.", "county.code"),
     Field(
         "funded_2017_2018",
         "Finansierad 2017–2018",
         "Sant när Tillväxtverket beviljade regionen finansiering för projekt 2017–2018.",
-        lambda r: r.funded_2017_2018,
+        "funded_2017_2018",
     ),
     Field(
         "action_plan",
@@ -123,8 +117,8 @@ def regions_with_details():
 
 @require_safe
 def region_list(request):
-    absolute = absolute_urls(request)
-    regions = [record(region, REGION_FIELDS, absolute) for region in regions_with_details()]
+    origin = site_origin(request)
+    regions = [record(region, REGION_FIELDS, origin) for region in regions_with_details()]
     return json_response({"count": len(regions), "results": regions})
 
 
@@ -133,7 +127,7 @@ def region_detail(request, slug):
     region = regions_with_details().filter(slug=slug).first()
     if region is None:
         return json_errors([f"Det finns ingen region med id {slug}."], status=404)
-    return json_response(record(region, REGION_FIELDS, absolute_urls(request)))
+    return json_response(record(region, REGION_FIELDS, site_origin(request)))
 
 
 def page_url(request, number):
@@ -147,14 +141,14 @@ def project_list(request):
     project_filter = published_project_filter(request.GET)
     if project_filter.errors:
         return bad_filter_json(project_filter)
-    paginator = IdFirstPaginator(project_filter.qs, PAGE_SIZE)
+    paginator = Paginator(project_filter.qs, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
         return json_errors(["Sidnumret (page) ska vara ett heltal, t.ex. page=2."], status=400)
     except EmptyPage:
         return json_errors([f"Sidan finns inte. Sista sidan är {paginator.num_pages}."], 404)
-    absolute = absolute_urls(request)
+    origin = site_origin(request)
     return json_response(
         {
             "count": paginator.count,
@@ -163,7 +157,7 @@ def project_list(request):
                 page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
             "results": [
-                record(project, PROJECT_API_FIELDS, absolute)
+                record(project, PROJECT_API_FIELDS, origin)
                 for project in project_rows(page.object_list)
             ],
         }
@@ -175,4 +169,4 @@ def project_detail(request, slug):
     project = next(project_rows(Project.objects.published().filter(slug=slug)), None)
     if project is None:
         return json_errors([f"Det finns inget publicerat projekt med id {slug}."], status=404)
-    return json_response(record(project, PROJECT_API_FIELDS, absolute_urls(request)))
+    return json_response(record(project, PROJECT_API_FIELDS, site_origin(request)))

@@ -9,7 +9,6 @@ from django.utils.text import get_text_list
 
 from projects.filters import published_project_filter
 from projects.models import Project
-from projects.periods import STATUS_CHOICES
 from projects.responses import bad_filter_text
 from projects.templatetags.portal import paragraphs
 
@@ -27,7 +26,7 @@ def filter_query(project_filter):
 def describe(project_filter):
     """The filters in words: "Projekt i Kronoberg och Östergötland om samverkan"."""
     chosen = project_filter.form.cleaned_data
-    labels = dict(STATUS_CHOICES)
+    labels = dict(project_filter.form.fields["status"].choices)
     parts = ["Projekt"]
     if chosen.get("region"):
         parts.append("i " + get_text_list([r.short_name for r in chosen["region"]], "och"))

@@ -1,10 +1,10 @@
 """The export of every published project, kept on disk once written, until the data changes.
 
-The whole data set is what is downloaded most, and editors change it far less often than it is
-downloaded; writing it takes Python 10–20 s at a hundred thousand projects. So the first
-download after a change is saved on the way as it streams, and the next ones read the saved
-file (by sendfile under gunicorn). Like the other values kept until the data changes
-(asf_portal/caching.py), it is off when CACHE_UNTIL_DATA_CHANGES is.
+The whole data set is what is downloaded most, editors change it far less often than it is
+downloaded, and writing it takes seconds. So the first download after a change is saved on the
+way as it streams, and the next ones read the saved file (by sendfile under gunicorn). Like the
+other values kept until the data changes (asf_portal/caching.py), it is off when
+CACHE_UNTIL_DATA_CHANGES is.
 
 A file's name holds the data version it was written for and the address it was asked at (the
 file's project addresses are absolute); a new version's first file removes the older ones.

@@ -10,10 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projects import exports
-from projects.exports import csv_cell, csv_line, goal_line
-from projects.models import Contact, Goal, Project
+from projects.export_fields import goal_line
+from projects.exports import among, csv_line
+from projects.models import Contact, Goal, Partnership, Project
 from regions.models import Region
 from tests.conftest import make_project
 from tests.html import parse
@@ -361,11 +364,29 @@ def test_a_cell_excel_would_run_as_a_formula_is_quoted_as_text(client):
     ],
 )
 def test_a_cell_is_written_as_csv_writer_writes_it(text):
+    assert_written_as_csv_writer_writes(text)
+
+
+@given(st.text(alphabet=st.sampled_from(';"\r\n\t=+-@ aåZ,'), max_size=12) | st.text())
+def test_any_text_is_written_as_csv_writer_writes_it(text):
+    assert_written_as_csv_writer_writes(text)
+
+
+def assert_written_as_csv_writer_writes(text):
     # The export quotes cells itself, for speed: the file must not change by a byte.
     guarded = "'" + text if text.startswith(exports.FORMULA_STARTS) else text
     expected = io.StringIO()
     csv.writer(expected, delimiter=";", lineterminator="\r\n").writerow([guarded, "x"])
-    assert csv_line([csv_cell(text), "x"]) == expected.getvalue()
+    assert csv_line([text, "x"]) == expected.getvalue()
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_among_picks_exactly_the_rows_of_the_ids(count):
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    for model in [Goal, Partnership, Contact]:
+        picked = model.objects.filter(project__in=among(ids)).order_by("pk")
+        listed = model.objects.filter(project__in=ids).order_by("pk")
+        assert list(picked) == list(listed)
 
 
 @pytest.mark.parametrize("url", [CSV_URL, JSON_URL, CSV_URL + "?sort=region"])
