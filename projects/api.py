@@ -1,6 +1,6 @@
 """The read-only JSON API: regions, and projects filtered exactly as /projekt/ filters them."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -16,7 +16,6 @@ from projects.exports import (
 )
 from projects.filters import published_project_filter
 from projects.models import Project
-from projects.paging import IdFirstPaginator
 from projects.responses import bad_filter_json, json_errors, json_response
 from regions.models import Region
 
@@ -147,7 +146,7 @@ def project_list(request):
     project_filter = published_project_filter(request.GET)
     if project_filter.errors:
         return bad_filter_json(project_filter)
-    paginator = IdFirstPaginator(project_filter.qs, PAGE_SIZE)
+    paginator = Paginator(project_filter.qs, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from asf_portal.paths import slug_paths
-from projects.lookups import IdArray
 from projects.models import (
     Contact,
     Goal,
@@ -442,7 +441,7 @@ def by_project(model, ids, record):
     # index gives the rows in that order, so the database sorts only each project's few rows.
     within_project = [name for name in model._meta.ordering if name != "project"]
     rows = (
-        model.objects.filter(project__any=ids)
+        model.objects.filter(project__in=ids)
         .order_by("project_id", *within_project)
         .values_list("project_id", *record.values())
     )
@@ -458,7 +457,7 @@ def themes_by_project(ids, theme_names):
     export)."""
     position = {pk: number for number, pk in enumerate(theme_names)}
     themes = defaultdict(list)
-    tagged = Project.themes.through.objects.filter(project__any=ids)
+    tagged = Project.themes.through.objects.filter(project__in=ids)
     for project_id, theme_id in tagged.values_list("project", "theme"):
         themes[project_id].append(theme_id)
     return defaultdict(
@@ -474,7 +473,7 @@ def last_edits(ids):
     """{project id: when a person last changed it}, for the projects `ids` that a person has
     changed: what the project's page says (ProjectQuerySet.with_edit_dates), a chunk at a
     time."""
-    edits = person_edits().filter(id__any=ids).values("id").annotate(at=Max("history_date"))
+    edits = person_edits().filter(id__in=ids).values("id").annotate(at=Max("history_date"))
     return dict(edits.order_by().values_list("id", "at"))
 
 
@@ -497,8 +496,7 @@ def project_rows(queryset):
     path = slug_paths("projects:detail")
     projects = queryset.values(*PROJECT_COLUMNS)
     for chunk in in_chunks(projects.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-        # One array for the chunk's four queries: a list would be walked each time.
-        ids = IdArray.of(project["id"] for project in chunk)
+        ids = [project["id"] for project in chunk]
         themes = themes_by_project(ids, theme_names)
         goals = by_project(Goal, ids, GOAL_RECORD)
         partners = by_project(Partnership, ids, PARTNER_RECORD)
