@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -198,3 +199,12 @@ def test_no_query_string_makes_a_server_error(client, pairs):
     response = client.get("/projekt/?" + urlencode(pairs))
     assert response.status_code in {200, 400}
     assert "Projekt" in response.content.decode()
+
+
+def test_paging_through_a_search_lists_each_match_once():
+    # Relevance ties are broken by title and id, so no page repeats or skips a match.
+    project_filter, slugs = run("q=företag&region=ostergotland&region=skane")
+    paginator = Paginator(project_filter.qs.for_listing(), 1)
+    pages = [paginator.page(number) for number in paginator.page_range]
+    assert [project.slug for page in pages for project in page] == slugs
+    assert len(slugs) > 1
