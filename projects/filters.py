@@ -202,19 +202,17 @@ class ProjectFilter(django_filters.FilterSet):
         for names in [[name] for name in FACETS if name in chosen] + [unchosen]:
             rows = list(self._rows(names, without(chosen, *names))) if names else []
             counts.update({name: tally(name, rows) for name in names})
-        choices = {
-            "region": Region.objects.values_list("pk", "slug"),
-            "theme": Theme.objects.values_list("pk", "slug"),
-            "programme": Programme.objects.values_list("pk", "slug"),
-            "year": self.years,
-            "status": STATUS_CHOICES,
-        }
-        return {
-            name: {value: counts[name].get(key, 0) for key, value in choices[name]}
-            if name in {"region", "theme", "programme"}
-            else {value: counts[name].get(value, 0) for value, _ in choices[name]}
-            for name in self.COUNTED
-        }
+        return {name: self._by_choice(name, counts[name]) for name in self.COUNTED}
+
+    def _by_choice(self, name, counts):
+        """{choice's value in the address: count}; regions, themes and programmes were counted
+        by their ids."""
+        field = self.form.fields[name]
+        if hasattr(field, "queryset"):
+            return {
+                slug: counts.get(pk, 0) for pk, slug in field.queryset.values_list("pk", "slug")
+            }
+        return {value: counts.get(value, 0) for value, _ in field.choices}
 
     def _rows(self, names, chosen):
         """The projects the `chosen` filters let through, grouped by the facets `names`."""
