@@ -197,10 +197,12 @@ class ProjectFilter(django_filters.FilterSet):
             if value and name != "sort"
         }
         counts = {"theme": tally("theme", self._theme_rows(chosen))}
-        # The facets nobody chose all count the list's own projects: one grouped query for all.
+        # Counted from the projects, the facets nobody chose all count the list's own
+        # projects: one grouped query for them all. The cells are few rows a facet, many for all.
         unchosen = [name for name in FACETS if name not in chosen]
-        for names in [[name] for name in FACETS if name in chosen] + [unchosen]:
-            rows = list(self._rows(names, without(chosen, *names))) if names else []
+        together = [unchosen] if unchosen and self._cells(chosen) is None else []
+        for names in together + [[name] for name in FACETS if not together or name in chosen]:
+            rows = self._rows(names, without(chosen, *names))
             counts.update({name: tally(name, rows) for name in names})
         return {name: self._by_choice(name, counts[name]) for name in self.COUNTED}
 

@@ -204,7 +204,7 @@ class ListPlans:
     """The plans of what the list page runs for a query string."""
 
     lookups: list  # before anything is listed: the chosen regions, themes …
-    page: dict  # the page of projects, as the view asks for it
+    page: dict  # the ids of a page of projects, as the view asks for them
     counts: list  # the count and the facet counts, those the filters change
 
     def all(self):
@@ -215,7 +215,7 @@ def list_plans(query, from_cells=True):
     filters = project_filter(query, from_cells)
     lookups = statements_run_by(lambda: filters.qs)
     assert filters.is_valid(), filters.errors
-    page = filters.qs.for_listing()[:PAGE_SIZE]
+    page = filters.qs.values_list("pk")[:PAGE_SIZE]  # as the view picks a page's ids
     # A count that leaves a filter out (the region facet's, under a region filter) is the
     # same as with no filters at all: it says nothing about the filter.
     unfiltered = set(counting_statements(project_filter("", from_cells)))
@@ -289,13 +289,15 @@ def test_a_theme_is_looked_up_in_the_theme_index():
             assert_not_read_whole(plan, PROJECTS)
 
 
-def test_the_last_page_is_read_in_the_list_order_index():
+def test_the_last_page_takes_its_ids_from_the_list_order_index_alone():
     filters = published_project_filter(QueryDict())
-    paginator = Paginator(filters.qs.for_listing(), PAGE_SIZE)
+    paginator = Paginator(filters.qs.values_list("pk", flat=True), PAGE_SIZE)
     last = paginator.page(paginator.num_pages)
     plan = plan_of(last.object_list)
-    assert_uses(plan, {"project_title_filters"})
-    assert_not_read_whole(plan, PROJECTS)
+    index_only = {
+        node.get("Index Name") for node in nodes(plan) if node["Node Type"] == "Index Only Scan"
+    }
+    assert "project_title_filters" in index_only, outline(plan)
     assert len(last.object_list) == filters.count() - (paginator.num_pages - 1) * PAGE_SIZE
 
 
