@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("many_projects")]
 
 # Enough that reading a table whole costs what it does at scale, and the planner chooses
 # as it would there; small enough that the module stays quick.
-GENERATED = 20_000
+GENERATED = 10_000
 
 PROJECTS = Project._meta.db_table
 GOALS = Goal._meta.db_table
@@ -61,7 +61,7 @@ SELECTIVE_FILTERS = {
     "status=kommande": ["period_start"],
     "status=pagaende": ["period_start", "period_end"],
 }
-# A word in a few hundred of the generated projects (a place on Gotland), and one in half.
+# A word in about a hundred of the generated projects (a place on Gotland), and one in half.
 RARE_WORD = "Slite"
 COMMON_WORD = "samverkan"
 
@@ -325,7 +325,7 @@ def test_the_search_words_match_as_many_as_the_tests_say():
     published = Project.objects.published().count()
     rare = published_project_filter(QueryDict(f"q={RARE_WORD}")).qs.count()
     common = published_project_filter(QueryDict(f"q={COMMON_WORD}")).qs.count()
-    assert 100 < rare < published * 0.02
+    assert 50 < rare < published * 0.02
     assert common > published * 0.3
 
 
