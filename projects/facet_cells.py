@@ -1,19 +1,128 @@
-"""The facet cells (projects.models.FacetCell), made from the published projects, and made
-again on first use once the data or the date has changed.
+"""The counts beside the list's choices: each facet declared once (FACETS), and the facet cells,
+the published projects counted in advance by every facet's columns.
 
-Made on first use rather than on each save: one request after a change pays for it (about
-0.6 s at 100 000 projects), however many saves the change took, and the date's turn, which
-changes which projects are "pågående", needs no scheduled job.
+The cells are made again on first use once the data or the date has changed: one request after
+a change pays for it, however many saves the change took, and the date's turn, which changes
+which projects are "pågående", needs no scheduled job.
 """
 
-from django.db import connections, router, transaction
-from django.db.models import BigIntegerField, Count, F, Value
-from django.db.models.functions import Cast, ExtractYear
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections, models, router, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 
 from asf_portal.caching import data_changed_at
-from projects.models import FacetCell, FacetCellsMade, Project
-from projects.periods import period_status
+from projects.periods import period_status, year_condition
 from regions.models import DataVersion
+
+
+@dataclass(frozen=True)
+class Facet:
+    columns: tuple  # what it is counted by: the cells' fields, and on a project its columns()
+    condition: Callable  # chosen values -> a Q on those columns, for projects and cells alike
+    keys: Callable  # one group's column values -> the choices the group counts under
+
+
+def one(value):
+    return [value]
+
+
+def years_between(start_year, end_year):
+    if start_year is None or end_year is None:
+        return []
+    return [str(year) for year in range(start_year, end_year + 1)]
+
+
+# The facets counted by the projects' own columns (regions and programmes by their ids). The
+# themes, many to a project, are counted apart: by the cells' theme, or the themes table.
+FACETS = {
+    "region": Facet(("region",), lambda regions: Q(region__in=regions), one),
+    "programme": Facet(("programme",), lambda programmes: Q(programme__in=programmes), one),
+    "year": Facet(("start_year", "end_year"), year_condition, years_between),
+    "status": Facet(("period_status",), lambda statuses: Q(period_status__in=statuses), one),
+}
+
+
+def columns(today):
+    """The facets' columns that are not a project's own fields, as expressions on a project
+    (what the filters alias and the cells store): its years and its status on `today`."""
+    return {
+        "start_year": ExtractYear("period_start"),
+        "end_year": ExtractYear("period_end"),
+        "period_status": period_status(today),
+    }
+
+
+def grouped(projects, names, today, *also):
+    """The projects grouped by the columns of the facets `names` (and the fields `also`), with
+    how many are in each."""
+    wanted = [column for name in names for column in FACETS[name].columns]
+    expressions = {name: value for name, value in columns(today).items() if name in wanted}
+    fields = [column for column in wanted if column not in expressions]
+    return projects.order_by().values(*fields, *also, **expressions).annotate(n=Count("*"))
+
+
+def tally(name, rows):
+    """{choice: count} of one facet, from rows grouped by (at least) its columns."""
+    facet = FACETS.get(name, Facet(("theme",), None, one))
+    counts = {}
+    for row in rows:
+        for key in facet.keys(*(row[column] for column in facet.columns)):
+            counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def cell_reference(model, **options):
+    # No database constraint and no reverse accessor: the cells are made again from the
+    # projects, and a deleted theme must not wait for them.
+    return models.ForeignKey(
+        model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **options
+    )
+
+
+class FacetCell(models.Model):
+    """How many published projects share every facet's columns on the day the cells were made:
+    all of them (theme empty), or those with one theme. The list's counts are sums over these
+    rows. Never edited, never published."""
+
+    DERIVED = True  # not content: saving it is no change to the data (regions.apps)
+
+    region = cell_reference("regions.Region")
+    programme = cell_reference("projects.Programme")
+    theme = cell_reference("projects.Theme", null=True)
+    start_year = models.SmallIntegerField(null=True)
+    end_year = models.SmallIntegerField(null=True)
+    period_status = models.CharField(max_length=20, blank=True)
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "projects"
+        verbose_name = "facettcell"
+        verbose_name_plural = "facettceller"
+        indexes = [models.Index(fields=["theme", "region"], name="facet_cell_theme_region")]
+
+    def __str__(self):
+        return f"{self.projects} projekt"
+
+
+class FacetCellsMade(models.Model):
+    """For which data and which day the facet cells were last made: one row."""
+
+    DERIVED = True
+
+    data_changed_at = models.DateTimeField("för data ändrade")
+    as_of = models.DateField("för dagen")
+
+    class Meta:
+        app_label = "projects"
+        verbose_name = "facettcellernas version"
+        verbose_name_plural = "facettcellernas versioner"
+
+    def __str__(self):
+        return f"{self.data_changed_at.isoformat()}, {self.as_of.isoformat()}"
+
 
 # Held while the cells are made, so that two requests never make them at once.
 LOCK = 0x46414345  # "FACE"
@@ -49,47 +158,41 @@ def make(using, today):
         if made_for(using) == (changed_at, today):
             return True
         FacetCell.objects.using(using).delete()
-        for rows in cell_rows(today):
-            insert(cursor, using, rows)
+        insert_cells(using, cells(using, today))
         FacetCellsMade.objects.using(using).update_or_create(
             pk=1, defaults={"data_changed_at": changed_at, "as_of": today}
         )
     return True
 
 
-# The columns of FacetCell, and what each is made of in a query of the projects.
-CELL_COLUMNS = {
-    "region": F("region"),
-    "programme": F("programme"),
-    "start_year": ExtractYear("period_start"),
-    "end_year": ExtractYear("period_end"),
-}
+def cells(using, today):
+    """Every published project counted by all the facets' columns, and again under each of its
+    themes: (*COLUMNS, theme, projects) for each cell."""
+    from projects.models import Project  # which imports this module's models
+
+    published = Project.objects.using(using).published()
+    every = grouped(published, FACETS, today)
+    by_theme = grouped(published.filter(themes__isnull=False), FACETS, today, "themes")
+    for rows, theme in [(every, None), (by_theme, "themes")]:
+        for row in rows:
+            yield (*(row[column] for column in COLUMNS), row[theme] if theme else None, row["n"])
 
 
-def cell_rows(today):
-    """Two grouped queries: every published project, and each of its themes."""
-    published = Project.objects.published().order_by()
-    columns = {**CELL_COLUMNS, "period_status": period_status(today)}
-    no_theme = Cast(Value(None), BigIntegerField())
-    return [
-        published.values(**cell_names(columns, theme=no_theme)).annotate(cell_projects=Count("*")),
-        published.filter(themes__isnull=False)
-        .values(**cell_names(columns, theme=F("themes")))
-        .annotate(cell_projects=Count("*")),
-    ]
+def insert_cells(using, rows, batch=5000):
+    """The cells in multi-row INSERTs of plain values: bulk_create, which makes and prepares a
+    model for each row first, made the first request after a change wait much longer."""
+    fields = [FacetCell._meta.get_field(name) for name in [*COLUMNS, "theme", "projects"]]
+    columns = ", ".join(connections[using].ops.quote_name(field.column) for field in fields)
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = list(rows)
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {FacetCell._meta.db_table} ({columns}) VALUES "
+                + ", ".join([row_placeholder] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
 
-def cell_names(columns, theme):
-    # Names of their own: a values() name may not be a field's.
-    return {f"cell_{name}": value for name, value in {**columns, "theme": theme}.items()}
-
-
-def insert(cursor, using, rows):
-    sql, params = rows.query.get_compiler(using=using).as_sql()
-    names = [*CELL_COLUMNS, "period_status", "theme", "projects"]
-    columns = ", ".join(FacetCell._meta.get_field(name).column for name in names)
-    selected = ", ".join(f"cell_{name}" for name in names)
-    table = FacetCell._meta.db_table
-    cursor.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) AS counted", params
-    )
+COLUMNS = [column for facet in FACETS.values() for column in facet.columns]

@@ -1,33 +1,19 @@
-from dataclasses import dataclass
-from functools import lru_cache
-
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
-from django.core.validators import RegexValidator
-from django.db import connections, models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from asf_portal.caching import until_data_changes
-from projects.lookups import IdArray  # and the __any lookup that the search uses
+from projects import search
+from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
+from projects.parts import Contact, Goal, Partnership
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
 
 SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ()-]{4,28}[0-9]$",
-    "Ange telefonnumret med siffror, gärna med riktnummer, t.ex. 010-103 65 31.",
-)
 
 
 class Programme(models.Model):
@@ -153,85 +139,22 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
-    def ranked_by(self, text, hits=None):
-        """Best matches first; `hits`, the search_hits(text) already at hand, if any."""
-        hits = hits or search_hits(text)
-        query = swedish_query(text)
-        best_goal = (
-            Goal.objects.filter(project=OuterRef("pk"), search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank")
-            .values("rank")[:1]
-        )
-        # The best goal is looked for only in the projects found by a goal: a common word
-        # matches tens of thousands of projects, and a third of them by a goal.
-        goal_rank = Case(
-            When(pk__any=hits.found_by_goal, then=Coalesce(Subquery(best_goal), 0.0)),
-            default=0.0,
-        )
-        rank = SearchRank(F("search_vector"), query) + goal_rank
-        return self.annotate(rank=rank).order_by("-rank", "title", "pk")
-
     def search(self, text):
         """Swedish full-text search, best matches first: projects whose texts or goals match,
         inflected forms matching each other."""
-        hits = search_hits(text)
-        return self.filter(pk__any=hits.ids).ranked_by(text, hits)
+        return self.matching(text).ranked_by(text)
+
+    def matching(self, text):
+        """The projects whose texts or goals match, found through both GIN indexes (the ids of
+        each, in one UNION), so neither table is read whole."""
+        return self.filter(pk__in=search.matching_ids(text))
+
+    def ranked_by(self, text):
+        """Best matches first: a project's own texts, and its best matching goal."""
+        return self.annotate(rank=search.rank(text)).order_by("-rank", "title", "pk")
 
     def recently_changed(self):
         return self.order_by("-updated_at", "pk")
-
-
-@dataclass(frozen=True)
-class SearchHits:
-    ids: IdArray  # every project whose texts or goals match
-    found_by_goal: IdArray  # those with a matching goal
-
-    @classmethod
-    def of(cls, hits):
-        """From the (project id, found by a goal) rows of project_hits(): the arrays written by
-        PostgreSQL, as the literals the queries take, with no Python work for each of tens of
-        thousands of ids."""
-        sql, params = hits.query.get_compiler(using=hits.db).as_sql()
-        with connections[hits.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT COALESCE(array_agg(DISTINCT id)::text, '{}'), "
-                "COALESCE((array_agg(DISTINCT id) FILTER (WHERE by_goal))::text, '{}') "
-                f"FROM ({sql}) AS hits (id, by_goal)",
-                params,
-            )
-            ids, found_by_goal = cursor.fetchone()
-        return cls(IdArray(ids), IdArray(found_by_goal))
-
-
-def search_hits(text):
-    """The projects that match the search, kept until the data changes.
-
-    Searched once and then given to every query as arrays of ids: a common word matches
-    tens of thousands of projects, and the list's counts would otherwise search again for each.
-    """
-    return until_data_changes("search-hits", [text], lambda: SearchHits.of(project_hits(text)))
-
-
-def project_hits(text):
-    """(project id, found by a goal) for each match, in one UNION of two GIN index scans, so
-    neither table is read whole."""
-    query = swedish_query(text)
-    in_texts = Project.objects.filter(search_vector=query).values_list("pk", Value(False))
-    in_goals = Goal.objects.filter(search_vector=query).values_list("project_id", Value(True))
-    return in_texts.order_by().union(in_goals.order_by())
-
-
-def swedish_query(text):
-    # websearch syntax: words are ANDed, "quoted phrases" and -exclusions work, and no input
-    # can make PostgreSQL raise a syntax error.
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-
-
-# A day's text as date_format() gives it, kept: the portal speaks Swedish only
-# (settings.LANGUAGES), so a day always reads the same, and date_format() took a tenth of a
-# list page's time. Days are few: a decade of them is a few thousand.
-swedish_date = lru_cache(maxsize=2**15)(date_format)
 
 
 def format_period(start, end, precision):
@@ -240,10 +163,10 @@ def format_period(start, end, precision):
     if start is None and end is None:
         return ""
     if start is None:
-        return f"till {swedish_date(end, fmt)}"
+        return f"till {date_format(end, fmt)}"
     if end is None:
-        return f"från {swedish_date(start, fmt)}"
-    first, last = swedish_date(start, fmt), swedish_date(end, fmt)
+        return f"från {date_format(start, fmt)}"
+    first, last = date_format(start, fmt), date_format(end, fmt)
     return first if first == last else f"{first}–{last}"
 
 
@@ -441,183 +364,6 @@ def person_edits():
     return Project.history.filter(history_user__isnull=False)
 
 
-class Partnership(Versioned):
-    """An organisation's part in a project, in the words of the source."""
-
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="partnerships", verbose_name="projekt"
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="partnerships",
-        verbose_name="organisation",
-    )
-    role = plain_text("roll i projektet", blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
-    history = track_history()
-
-    class Meta:
-        verbose_name = "samverkanspartner"
-        verbose_name_plural = "samverkanspartner"
-        ordering = ["project", "organisation__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "organisation"],
-                name="partnership_unique_per_project",
-                violation_error_message="Organisationen finns redan med i projektet.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.organisation} i {self.project}"
-
-
-class Goal(Versioned):
-    class Kind(models.TextChoices):
-        OVERALL = "overall", "Övergripande mål"
-        RESULT = "result", "Resultatmål"
-
-    class Status(models.TextChoices):
-        # Nothing published about the goal's follow-up is not the same as "planned".
-        NOT_REPORTED = "not_reported", "Ingen uppföljning publicerad"
-        PLANNED = "planned", "Planerat"
-        ONGOING = "ongoing", "Pågående"
-        ACHIEVED = "achieved", "Uppnått"
-        NOT_ACHIEVED = "not_achieved", "Inte uppnått"
-
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="goals", verbose_name="projekt"
-    )
-    kind = models.CharField("typ", max_length=20, choices=Kind.choices)
-    text = plain_text("mål")
-    target_value = models.DecimalField(
-        "målvärde", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    target_unit = models.CharField(
-        "enhet", max_length=200, blank=True, help_text="Till exempel ”nya affärsrelationer”."
-    )
-    outcome_value = models.DecimalField(
-        "utfall",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="Rapporterat utfall, i samma enhet som målvärdet.",
-    )
-    status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.NOT_REPORTED
-    )
-    reported_on = models.DateField(
-        "uppföljning rapporterad",
-        null=True,
-        blank=True,
-        help_text="Dagen då utfallet eller statusen rapporterades.",
-    )
-    report_source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="källa för uppföljningen",
-    )
-    position = models.PositiveSmallIntegerField("ordning", default=0)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
-    history = track_history(excluded_fields=["search_vector"])
-    # Searched together with the project's own texts (ProjectQuerySet.matching).
-    search_vector = models.GeneratedField(
-        expression=SearchVector("text", "target_unit", weight="B", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-
-    class Meta:
-        verbose_name = "mål"
-        verbose_name_plural = "mål"
-        ordering = ["project", "position", "id"]
-        indexes = [GinIndex(fields=["search_vector"], name="goal_search_gin")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
-                name="goal_target_not_negative",
-                violation_error_message="Målvärdet kan inte vara negativt.",
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome_value__isnull=True) | Q(outcome_value__gte=0),
-                name="goal_outcome_not_negative",
-                violation_error_message="Utfallet kan inte vara negativt.",
-            ),
-            models.CheckConstraint(
-                # A reported follow-up says when and where it was reported.
-                condition=(
-                    Q(outcome_value__isnull=True) & Q(status__in=["not_reported", "planned"])
-                )
-                | (Q(reported_on__isnull=False) & Q(report_source__isnull=False)),
-                name="goal_follow_up_has_date_and_source",
-                violation_error_message=(
-                    "Ett rapporterat utfall eller en status behöver datum och källa för rapporten."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
-                name="goal_target_has_unit",
-                violation_error_message="Ett målvärde behöver en enhet, t.ex. ”nya avtal”.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.text
-
-
-class Contact(Versioned):
-    """A named person to contact about a region or a project, as published."""
-
-    name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
-    role = models.CharField("roll", max_length=200, blank=True)
-    organisation = models.CharField("organisation", max_length=200, blank=True)
-    phone = models.CharField("telefon", max_length=30, blank=True, validators=[phone_validator])
-    email = models.EmailField("e-post", blank=True)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="region",
-    )
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="projekt",
-    )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
-    history = track_history()
-
-    class Meta:
-        verbose_name = "kontaktperson"
-        verbose_name_plural = "kontaktpersoner"
-        # Then the order they were added in: two people may share a name, and a page or a
-        # file should list them the same way each time.
-        ordering = ["name", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(region__isnull=False) & Q(project__isnull=True))
-                | (Q(region__isnull=True) & Q(project__isnull=False)),
-                name="contact_for_region_or_project",
-                violation_error_message=(
-                    "En kontaktperson hör till antingen en region eller ett projekt."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
 class Definition(models.Model):
     """A definition the portal quotes, such as Tillväxtverket's definition of an ASF."""
 
@@ -634,59 +380,3 @@ class Definition(models.Model):
 
     def __str__(self):
         return self.term
-
-
-# Counts kept for the project list ---------------------------------------------------------------
-
-
-def cell_reference(model, **options):
-    # No database constraint and no reverse accessor: the cells are made again from the
-    # projects, and a deleted theme must not wait for them.
-    return models.ForeignKey(
-        model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **options
-    )
-
-
-class FacetCell(models.Model):
-    """How many published projects share a region, a programme, a first and a last year and
-    a status on the day the cells were made, either all of them (theme empty) or those with
-    one theme.
-
-    The list's counts are sums over these rows: at 100 000 projects about 50 000 of them, of
-    which a count reads a few thousand. Made again from the projects whenever the data or the
-    date changes (projects/facet_cells.py); never edited, never published.
-    """
-
-    DERIVED = True  # not content: saving it is no change to the data (regions.apps)
-
-    region = cell_reference(Region)
-    programme = cell_reference(Programme)
-    theme = cell_reference(Theme, null=True)
-    start_year = models.SmallIntegerField(null=True)
-    end_year = models.SmallIntegerField(null=True)
-    period_status = models.CharField(max_length=20, blank=True)  # see projects/periods.py
-    projects = models.PositiveIntegerField()
-
-    class Meta:
-        verbose_name = "facettcell"
-        verbose_name_plural = "facettceller"
-        indexes = [models.Index(fields=["theme", "region"], name="facet_cell_theme_region")]
-
-    def __str__(self):
-        return f"{self.projects} projekt"
-
-
-class FacetCellsMade(models.Model):
-    """For which data and which day the facet cells were last made: one row."""
-
-    DERIVED = True
-
-    data_changed_at = models.DateTimeField("för data ändrade")
-    as_of = models.DateField("för dagen")
-
-    class Meta:
-        verbose_name = "facettcellernas version"
-        verbose_name_plural = "facettcellernas versioner"
-
-    def __str__(self):
-        return f"{self.data_changed_at.isoformat()}, {self.as_of.isoformat()}"

@@ -1,5 +1,5 @@
-"""A project's years and its status on a given day, as conditions on its period: what the
-list's filters match and what the facet cells are counted by, so both mean the same."""
+"""A project's years and its status on a given day: what the list's filters match and what the
+facet cells are counted by, so both mean the same."""
 
 from django.db.models import Case, Q, Value, When
 
@@ -10,12 +10,12 @@ STATUS_CHOICES = [
 ]
 
 
-def year_condition(years, first="period_start__year", last="period_end__year"):
+def year_condition(years):
     """Running in any of the years: its first year at most and its last at least one of them
-    (first and last name the years, of a project's period or of a facet cell)."""
+    (a facet cell's years, or a project's as projects.facet_cells.columns() names them)."""
     condition = Q()
     for year in years:
-        condition |= Q(**{f"{first}__lte": int(year), f"{last}__gte": int(year)})
+        condition |= Q(start_year__lte=int(year), end_year__gte=int(year))
     return condition
 
 

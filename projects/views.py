@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
@@ -6,7 +7,6 @@ from projects import exports
 from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.filters import published_project_filter
 from projects.models import Project
-from projects.paging import CountedPaginator
 from projects.responses import bad_filter_json, bad_filter_text
 from projects.saved_exports import everything_download
 from projects.statistics import PROGRAMME_SLUG
@@ -16,34 +16,42 @@ from regions.models import Source
 PAGE_SIZE = 20
 
 
+class CountedPaginator(Paginator):
+    """Django's Paginator, told the count the facet counts already give: counting the list
+    again would search again, or read every published project's index entry."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def project_list(request):
     project_filter = published_project_filter(request.GET)
-    count = project_filter.count()
-    paginator = CountedPaginator(project_filter.qs.for_listing(), PAGE_SIZE, count)
-    page = paginator.get_page(request.GET.get("page"))
-    programme_count = programme_project_count(project_filter)
+    counts = project_filter.counts
+    # The page's ids first, in the list's order (a search's ranking) without the joins of
+    # what a card shows, then those twenty projects: a late page reads no rows it skips.
+    listed = project_filter.qs.values_list("pk", flat=True)
+    page = CountedPaginator(listed, PAGE_SIZE, project_filter.count()).get_page(
+        request.GET.get("page")
+    )
+    shown = Project.objects.for_listing().in_bulk(page.object_list)
+    page.object_list = [shown[pk] for pk in page.object_list]
+    # The 2017–2018 programme's share, read off its count, which applies every other filter:
+    # the list's share unless other programmes alone are chosen.
+    chosen = {programme.slug for programme in project_filter.cleaned("programme") or []}
+    in_programme = counts["programme"].get(PROGRAMME_SLUG, 0)
+    if chosen and PROGRAMME_SLUG not in chosen:
+        in_programme = 0
     context = {
         "filter": project_filter,
-        "facets": project_filter.facets,
         "page_obj": page,
-        "programme_project_count": programme_count,
-        "other_project_count": count - programme_count,
+        "programme_project_count": in_programme,
+        "other_project_count": page.paginator.count - in_programme,
         "has_filters": any(request.GET.getlist(name) for name in project_filter.filters),
     }
     # A malformed query string still gets the page, with what was wrong said in Swedish.
     status = 400 if project_filter.errors else 200
     return render(request, "projects/project_list.html", context, status=status)
-
-
-def programme_project_count(project_filter):
-    """How many of the list's projects are the 2017–2018 programme's, read off the programme
-    facet as the list's length is off the region facet: its count applies every other filter,
-    and is the list's share unless other programmes alone are chosen."""
-    chosen = {programme.slug for programme in project_filter.cleaned("programme") or []}
-    if chosen and PROGRAMME_SLUG not in chosen:
-        return 0
-    programme_facet = next(facet for facet in project_filter.facets if facet.name == "programme")
-    return sum(option.count for option in programme_facet.options if option.value == PROGRAMME_SLUG)
 
 
 def project_detail(request, slug):

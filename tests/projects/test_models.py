@@ -1,13 +1,11 @@
-import pickle
-
 import pytest
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from projects.lookups import IdArray
-from projects.models import Contact, Goal, Project, Theme, project_hits, swedish_query
+from projects.models import Contact, Goal, Project
+from projects.search import swedish_query
 from tests.conftest import make_project, make_region
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +103,7 @@ def test_search_uses_the_gin_index():
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = project_hits("samverkan").explain()
+        plan = Project.objects.matching("samverkan").explain()
     assert "project_search_gin" in plan
     assert "goal_search_gin" in plan
 
@@ -148,23 +146,3 @@ def test_published_hides_drafts():
     visible = set(Project.objects.published())
     assert published in visible
     assert draft not in visible
-
-
-def test_any_lookup_takes_ids_as_one_array():
-    first, second, _ = make_project(), make_project(), make_project()
-    chosen = Project.objects.filter(pk__any=[first.pk, second.pk])
-    assert set(chosen) == {first, second}
-    kept = pickle.loads(pickle.dumps(IdArray.of([second.pk])))  # as the cache keeps it
-    assert set(Project.objects.filter(pk__any=kept)) == {second}
-    assert not Project.objects.filter(pk__any=[]).exists()
-    sql, params = chosen.query.sql_with_params()
-    assert "= ANY(%s::bigint[])" in sql and f"{{{first.pk},{second.pk}}}" in params
-
-
-def test_any_lookup_on_a_foreign_key_never_walks_the_array():
-    project = make_project()
-    ids = IdArray.of([project.pk])
-    assert not hasattr(ids, "__iter__")  # Django checks each element of what it can iterate
-    assert list(Project.themes.through.objects.filter(project__any=ids)) == []
-    project.themes.add(Theme.objects.first())
-    assert Project.themes.through.objects.filter(project__any=ids).count() == 1
