@@ -30,7 +30,9 @@ class GoalInline(VersionedInline, admin.StackedInline):
     ]
 
 
-class ProjectContactInline(VersionedInline, admin.StackedInline):
+class ContactInline(VersionedInline, admin.StackedInline):
+    """A project's contacts (and, below, a region's): a contact belongs to one or the other."""
+
     model = Contact
     fk_name = "project"
     exclude = ["region"]
@@ -63,7 +65,7 @@ class ProjectAdmin(RegionScopedAdmin):
     filter_horizontal = ["themes"]
     date_hierarchy = "period_start"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [GoalInline, PartnershipInline, ProjectContactInline]
+    inlines = [GoalInline, PartnershipInline, ContactInline]
     fieldsets = [
         (
             None,
@@ -161,12 +163,9 @@ class DefinitionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source"]
 
 
-class RegionContactInline(VersionedInline, admin.StackedInline):
-    model = Contact
+class RegionContactInline(ContactInline):
     fk_name = "region"
     exclude = ["project"]
-    extra = 0
-    autocomplete_fields = ["source"]
 
 
 # A region's page in the admin also holds the region's own contacts, which are this app's:
