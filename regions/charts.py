@@ -1,12 +1,8 @@
-"""Bar charts drawn on the server as SVG: no charting service, no JavaScript.
+"""Bar charts drawn on the server as SVG, each a picture of the table the page shows after it.
 
-Each chart is a picture of a table that the page shows right after it, so the numbers are
-always there as text too.
-
-Each row's label stands on its own line(s) above its bar, so a label of any length (a
-programme's name has almost sixty characters) is read whole and every bar gets the chart's
-full width. The chart is narrow, so that on a 360 px phone, where the stylesheet draws it
-328 px wide, FONT_SIZE still comes out at nearly 13 px (and at most 30rem wide on a desktop).
+Each label stands on its own lines above its bar, so a long one (a programme's name) is read
+whole and every bar gets the full width. The chart is narrow, so text stays near 13 px on a
+360 px phone.
 """
 
 import math
@@ -37,7 +33,6 @@ class Line:
 
 @dataclass
 class Bar:
-    label: str
     lines: list
     value: int
     y: int
@@ -56,11 +51,6 @@ class BarChart:
     font_size: int = FONT_SIZE
 
 
-def label_lines(label):
-    """The label in lines that fit the chart; a word longer than a line is kept whole."""
-    return textwrap.wrap(str(label), LABEL_CHARACTERS, break_long_words=False) or [""]
-
-
 def bar_chart(title, rows):
     """rows: (label, value) pairs, drawn as horizontal bars scaled to the largest value."""
     rows = list(rows)
@@ -68,7 +58,8 @@ def bar_chart(title, rows):
     bars = []
     top = 0
     for label, value in rows:
-        texts = label_lines(label)
+        # A word longer than a line is kept whole.
+        texts = textwrap.wrap(str(label), LABEL_CHARACTERS, break_long_words=False) or [""]
         lines = [
             Line(text=text, y=top + index * LINE_HEIGHT + LINE_HEIGHT / 2)
             for index, text in enumerate(texts)
@@ -77,7 +68,6 @@ def bar_chart(title, rows):
         width = round(BAR_AREA * value / largest, 1)
         bars.append(
             Bar(
-                label=str(label),
                 lines=lines,
                 value=value,
                 y=y,
