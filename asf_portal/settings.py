@@ -99,26 +99,20 @@ TEMPLATES = [
 DEVELOPMENT_DATABASE_URL = "postgres://postgres@{socket}:5432/asf_portal".format(
     socket=quote(str(BASE_DIR / ".postgres" / "run"), safe="")
 )
-DATABASES = {
-    # Connections are kept between requests, checked before reuse.
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or DEVELOPMENT_DATABASE_URL,
-        conn_max_age=60,
-        conn_health_checks=True,
-    )
-}
-# A database that is down must not hang a request: fail fast and answer 503.
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
-# An optional read replica: reads go there, writes (and everything in the admin) to the
-# primary. See asf_portal/routers.py.
+
+
+def database(url):
+    # Connections are kept between requests, checked before reuse; a database that is down
+    # must not hang a request: fail fast and answer 503.
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config.setdefault("OPTIONS", {})["connect_timeout"] = 3
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or DEVELOPMENT_DATABASE_URL)}
+# An optional read replica: reads go there, writes and the admin to the primary (routers.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
-    )
-    DATABASES["replica"]["OPTIONS"] = {
-        **DATABASES["replica"].get("OPTIONS", {}),
-        "connect_timeout": 3,
-    }
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
     DATABASE_ROUTERS = ["asf_portal.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -133,9 +127,8 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Public pages are kept in the cache until the data changes (at most CACHE_MIDDLEWARE_SECONDS,
-# 0: not kept), and so are costly figures such as facet counts and statistics
-# (asf_portal/middleware.py, asf_portal/caching.py). Off: every request does all its work.
+# Public pages and costly figures are kept until the data changes (at most
+# CACHE_MIDDLEWARE_SECONDS, 0: not kept; middleware.py, caching.py).
 CACHE_UNTIL_DATA_CHANGES = env_bool("CACHE_UNTIL_DATA_CHANGES", default=True)
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Where the export of every project is kept until the data changes (projects/saved_exports.py):
@@ -149,11 +142,10 @@ SWEDISH_COLLATION = "sv-SE-x-icu"
 # Full-text search configuration for Swedish stemming.
 SEARCH_CONFIG = "swedish"
 
-# Editors' accounts: failed logins are locked out per username and address together,
-# so nobody can lock an editor out from elsewhere; every attempt is logged.
-# Behind load balancers the connection comes from the nearest of them: the client's address is
-# the one the outermost trusted proxy put in X-Forwarded-For (asf_portal/client_address.py).
-# Zero: no proxy is trusted and the connection's own address counts, whatever a client sends.
+# Editors' accounts: failed logins are locked out per username and address together, so
+# nobody can lock an editor out from elsewhere; every attempt is logged. The client's address
+# is the one the outermost of TRUSTED_PROXY_COUNT proxies saw (client_address.py); 0: the
+# connection's own.
 TRUSTED_PROXY_COUNT = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0").strip()
 if not TRUSTED_PROXY_COUNT.isdigit():
     raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number, 0 or more.")
@@ -174,22 +166,16 @@ AXES_VERBOSE = True
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Security headers and cookies. Behind a TLS-terminating load balancer in production.
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
+# Security headers and cookies (Django's defaults already deny framing, send nosniff and make
+# cookies SameSite=Lax). Behind a TLS-terminating load balancer in production.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SAMESITE = "Lax"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    # `make serve` answers plain HTTP on loopback, where there is no TLS to redirect to. The
-    # deploy check's warning about the redirect is left out there alone: with the redirect off
-    # for any other host name, it stays.
-    if not SECURE_SSL_REDIRECT and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    # `make serve` answers plain HTTP on loopback, where there is no TLS to redirect to: the
+    # deploy check's warning about the redirect is silenced there alone.
+    if not SECURE_SSL_REDIRECT and set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -225,8 +211,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
-USE_I18N = True
-USE_TZ = True
 
 # Static files, served by whitenoise with hashed names
 STATIC_URL = "static/"
@@ -240,13 +224,6 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The published texts the fixtures were built from.
 SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
-
-# Site identity, used in page titles and citations
-SITE_NAME = "ASF-portalen"
-
-# History: who changed what, kept for every edited record.
-SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
-SIMPLE_HISTORY_REVERT_DISABLED = False
 
 LOGGING = {
     "version": 1,
