@@ -31,8 +31,8 @@ request_log = logging.getLogger("asf_portal.requests")
 
 
 class RequestLogMiddleware:
-    """One structured line per request. The path only: query strings can hold what a person
-    searched for, and logs are kept longer than that deserves."""
+    """One structured line per request. The path only: a query string can hold what a person
+    searched for."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,21 +70,9 @@ class PrimaryForEditsMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Django's page cache (django.utils.cache, as its cache middleware uses it) for what the
-    public sees: anonymous GET and HEAD requests outside the admin. Parameters no page reads
-    are dropped first (use_recognised_parameters), caches on or off.
-
-    With CACHE_UNTIL_DATA_CHANGES, a page is kept CACHE_MIDDLEWARE_SECONDS at its canonical
-    address, under a key prefixed with the data version (read from the database the page is
-    read from) and today's date ("pågående" depends on it; so Last-Modified is never before
-    today began): a change makes the next request build the page anew. Browsers and CDNs may
-    keep it PUBLIC_CACHE_SECONDS, then ask again with its ETag (ConditionalGetMiddleware
-    answers 304).
-
-    What a view keeps from shared caches (Cache-Control: private, as an editor's preview of a
-    draft) is neither kept nor made public; signed-in users get nothing from this cache, and
-    their own pages are marked never to be cached.
-    """
+    """Django's page cache for anonymous GET and HEAD requests outside the admin, keyed by the
+    data version and today's date (which "pågående" depends on), so a change to either makes
+    the next request build the page anew. Signed-in users' pages are never cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -138,22 +126,16 @@ class PublicPageCacheMiddleware:
         )
 
 
-# The query parameters some public page reads: the project filters (the list, its exports, feed
-# and API), the region comparison's, page numbers, and the pages of Django's sitemap.
+# The project filters (list, exports, feed, API), the comparison's, page numbers, sitemap pages.
 RECOGNISED_PARAMETERS = frozenset(
     [*ProjectFilter.base_filters, *CompareForm.base_fields, "page", "p"]
 )
 
 
 def use_recognised_parameters(request):
-    """Drop every parameter no public page reads, and blank values, from the request's query
-    string before any view reads it; return the request as the page cache keys it: at the
-    canonical address, the same parameters sorted.
-
-    As a CDN or Varnish in front of a portal would: so a request with anything else
-    (`?utm_source=…`, `?x=<random>`) is answered with, and from, the page without it and adds no
-    entry of its own, and `?region=b&region=a` finds the page of `?region=a&region=b`.
-    """
+    """Drop the parameters no public page reads, and blank values, before any view reads them,
+    as a CDN would: `?utm_source=…` or `?x=<random>` then adds no cache entry of its own.
+    Returns the request as the page cache keys it, with the parameters sorted."""
     pairs = [
         (name, value)
         for name, values in request.GET.lists()
@@ -169,14 +151,9 @@ def use_recognised_parameters(request):
 
 
 class TooManyParametersMiddleware:
-    """A query string with more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS gets the Swedish
-    400 page, in every mode.
-
-    It is read here, before any view: left to Django, a view reading it raises, and with DEBUG
-    on the debug page reads it again to report that, which raises again at every middleware
-    on the way out, until the request ends as a 500 many seconds later (Django ticket #35673).
-    Placed after the middleware that add headers, so the 400 has them all.
-    """
+    """Too many query parameters get the Swedish 400 page, in every mode: left to a view, with
+    DEBUG on the request ends as a slow 500 (Django ticket #35673). Placed after the
+    middleware that add headers, so the 400 has them all."""
 
     def __init__(self, get_response):
         self.get_response = get_response

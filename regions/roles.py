@@ -1,12 +1,6 @@
-"""Who may do what in the admin: the roles, and which regions a user may see or edit.
-
-A user's role is per region (regions.models.RegionRole): editor in one region, reader in
-another. The groups carry the model-level permissions and follow the roles: anyone who edits
-some region is in the editors' group, anyone who only reads in the readers'. Which records
-those permissions reach is decided per region, by viewable_region_ids and
-editable_region_ids. The groups are kept in step with this module after every migrate (see
-apps.py), so that a fresh database and the test database have them too.
-"""
+"""Who may do what in the admin. A role is per region (RegionRole); the groups carry the
+model permissions and follow the roles, and which regions they reach is decided here. The
+groups are set after every migrate (apps.py), so fresh and test databases have them too."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_delete, post_save
@@ -89,14 +83,12 @@ def is_administrator(user):
 
 
 def viewable_region_ids(user):
-    """The regions whose content the user may see in the admin (and whose drafts they may
-    preview): those they edit or read. None means all of them."""
+    """The regions whose content (and drafts) the user may see; None: all of them."""
     return region_ids(user, [RegionRole.Role.EDITOR, RegionRole.Role.READER])
 
 
 def editable_region_ids(user):
-    """The regions whose content the user may change, add to or delete from: those they
-    edit. None means all of them."""
+    """The regions whose content the user may change; None: all of them."""
     return region_ids(user, [RegionRole.Role.EDITOR])
 
 

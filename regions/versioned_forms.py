@@ -1,10 +1,6 @@
-"""No lost edits: the forms of every admin page for edited (Versioned) content.
-
-Each form carries the version of the record it was opened on; saving a record that someone
-else saved in between is refused, showing what they changed, and the form then holds their
-changes merged with the user's, so that saving again loses neither. An inline row someone
-else deleted meanwhile is taken out and named, and saving again saves the rest.
-"""
+"""No lost edits in the admin's forms for Versioned content: saving a record someone else
+saved since the form was opened is refused, naming their changes, and the form then holds
+theirs merged with the user's, so saving again loses neither."""
 
 from datetime import date
 
@@ -64,12 +60,9 @@ class VersionCheckedForm(forms.ModelForm):
         raise ValidationError(changed_meanwhile(self.instance, seen, latest, conflicts))
 
     def take_changes_made_since(self, seen):
-        """Put into the form what others saved since the version the user opened, wherever the
-        user left a field as it was in that version.
-
-        Returns the fields both changed to different values (the user's value stays, to be
-        confirmed by saving again) and whether the user's values are now all the current ones.
-        """
+        """Put into the form what others saved since version `seen` wherever the user left a
+        field as it was. Returns the fields both changed (the user's value stays, to confirm by
+        saving again) and whether the user's values are now all the current ones."""
         record = versions_of(self.instance).filter(version=seen).first()
         names = [
             name
@@ -158,11 +151,9 @@ class InlineVersionCheckedForm(VersionCheckedForm):
 
 
 class VersionedInlineFormSet(BaseInlineFormSet):
-    """Rows of an inline, where one may have been deleted by someone else while the form was
-    open. Django's formset would refuse such a row by its hidden id, and the admin would not
-    show it at all (it pairs the forms with the rows still there): an error nobody can see or
-    mend. Here the row is taken out, named in a Swedish message, and saving again saves the
-    rest."""
+    """An inline whose row someone else deleted while the form was open: Django would refuse it
+    with an error the admin never shows, so the row is taken out and named instead, and saving
+    again saves the rest."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
