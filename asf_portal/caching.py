@@ -15,11 +15,8 @@ from regions.models import DataVersion
 
 TIMEOUT = 3600
 
-# The data version is read once a GET or HEAD request, for each database it reads from: the
-# page cache and every value kept for the page then agree, and the row is read once rather
-# than once a value (the ORM's round trip is a sizeable part of a page made from kept values).
-# Django's request signals mark the request's bounds; outside a request (commands, the shell),
-# and in a request that may write, it is read each time.
+# The data version is read once per GET or HEAD request and database, so the page cache and
+# every value kept for the page agree; outside a request, or in one that may write, each time.
 _this_request = Local()
 
 

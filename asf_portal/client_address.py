@@ -6,13 +6,9 @@ from django.conf import settings
 
 
 def client_ip_address(request):
-    """The client's address, as the outermost of TRUSTED_PROXY_COUNT proxies saw it.
-
-    Each proxy appends the address it was connected from to X-Forwarded-For, so with n proxies
-    the client's address is the n-th from the right; whatever stands further left was sent by
-    the client and proves nothing. A header that the configured proxies cannot have written
-    counts for nothing either: then the connection's own address is used.
-    """
+    """The n-th address from the right in X-Forwarded-For, with n trusted proxies each
+    appending one: what stands further left was sent by the client and proves nothing. A
+    header the proxies cannot have written counts for nothing: then the connection's own."""
     trusted = settings.TRUSTED_PROXY_COUNT
     if trusted:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")

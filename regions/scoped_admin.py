@@ -1,7 +1,5 @@
-"""Region scope in the admin: a regional editor or reader sees only the content of the regions
-they have a role in (regions.roles), everywhere the admin reaches it (lists, forms, choices,
-autocomplete, history, "view on site"), and changes only that of the regions they edit.
-"""
+"""Region scope in the admin: a regional editor or reader sees only their regions' content
+wherever the admin reaches it, and changes only that of the regions they edit."""
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -87,9 +85,8 @@ class RegionScopedAdmin(VersionedAdmin):
 
 
 def view_on_site(request, content_type_id, object_id):
-    """The admin's "Visa på webbplatsen" for records the user may see in the admin only:
-    Django's own redirects anyone on the staff to any record's address, where an editor then
-    previews another region's draft."""
+    """The admin's "Visa på webbplatsen" for the records the user may see only: Django's own
+    would let an editor preview another region's draft."""
     content_type = ContentType.objects.filter(pk=content_type_id).first()
     model = content_type and content_type.model_class()
     if model is None or not admin.site.is_registered(model):

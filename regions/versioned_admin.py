@@ -1,8 +1,5 @@
-"""The admin of edited (Versioned) content: forms that lose no edits, and history.
-
-django-simple-history keeps every version; whoever may see a record sees its versions, and
-administrators alone restore them, deleted records included ("Borttagna").
-"""
+"""The admin of Versioned content: forms that lose no edits, and history that whoever may see
+a record sees, and administrators alone restore from, deleted records included."""
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -19,24 +16,22 @@ from regions.versioned_forms import (
 )
 
 
-def with_seen_version(fieldsets):
-    """The hidden version field must be in the form the admin renders, wherever fields are
-    listed explicitly."""
-    if any("seen_version" in options["fields"] for _, options in fieldsets):
-        return fieldsets
-    (name, options), *rest = fieldsets
-    return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
+class SeenVersionFieldsets:
+    def get_fieldsets(self, request, obj=None):
+        # The hidden version field must be rendered also where the fields are listed.
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("seen_version" in options["fields"] for _, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
 
 
-class VersionedInline:
+class VersionedInline(SeenVersionFieldsets):
     form = InlineVersionCheckedForm
     formset = VersionedInlineFormSet
 
-    def get_fieldsets(self, request, obj=None):
-        return with_seen_version(super().get_fieldsets(request, obj))
 
-
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(SeenVersionFieldsets, SimpleHistoryAdmin):
     form = VersionCheckedForm
     # Bulk actions would change many records past the version check: not offered.
     actions = None
@@ -47,9 +42,6 @@ class VersionedAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/version_history.html"
     object_history_list_template = "admin/version_history_list.html"
     object_history_form_template = "admin/version_restore_form.html"
-
-    def get_fieldsets(self, request, obj=None):
-        return with_seen_version(super().get_fieldsets(request, obj))
 
     def get_urls(self):
         opts = self.model._meta
