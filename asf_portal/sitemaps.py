@@ -1,6 +1,6 @@
 """The sitemap: the portal's pages, every region and every published project."""
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import GenericSitemap, Sitemap
 from django.urls import reverse
 
 from projects.models import Project
@@ -25,20 +25,10 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-class RegionSitemap(Sitemap):
-    def items(self):
-        return Region.objects.all()
-
-    def lastmod(self, region):
-        return region.updated_at
-
-
-class ProjectSitemap(Sitemap):
-    def items(self):
-        return Project.objects.published()
-
-    def lastmod(self, project):
-        return project.updated_at
-
-
-SITEMAPS = {"pages": PageSitemap, "regions": RegionSitemap, "projects": ProjectSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "regions": GenericSitemap({"queryset": Region.objects.all(), "date_field": "updated_at"}),
+    "projects": GenericSitemap(
+        {"queryset": Project.objects.published(), "date_field": "updated_at"}
+    ),
+}
