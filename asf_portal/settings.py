@@ -222,8 +222,6 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-# The published texts the fixtures were built from.
-SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
 
 LOGGING = {
     "version": 1,

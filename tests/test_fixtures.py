@@ -187,7 +187,7 @@ def test_every_record_has_its_source():
 
 def test_sources_keep_the_published_texts_whole():
     for source in Source.objects.all():
-        path = settings.SOURCE_TEXTS_DIR / source.filename
+        path = settings.FIXTURE_DIRS[0] / "sources" / source.filename
         assert source.text == path.read_text(encoding="utf-8")
 
 
