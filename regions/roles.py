@@ -71,11 +71,7 @@ def ensure_roles(**kwargs):
 def permission_for(grant):
     model_label, action = grant.split(":")
     app_label, model = model_label.split(".")
-    return Permission.objects.get(
-        content_type__app_label=app_label,
-        content_type__model=model,
-        codename=f"{action}_{model}",
-    )
+    return Permission.objects.get_by_natural_key(f"{action}_{model}", app_label, model)
 
 
 def is_administrator(user):

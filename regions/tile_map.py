@@ -49,7 +49,6 @@ MAP_HEIGHT = 2 * PADDING + ROWS * TILE_SIZE + (ROWS - 1) * TILE_GAP
 @dataclass(frozen=True)
 class Tile:
     code: str
-    name: str
     label: str
     column: int
     row: int
@@ -95,7 +94,6 @@ def build_tiles(counties):
         tiles.append(
             Tile(
                 code=county.code,
-                name=county.name,
                 label=label,
                 column=column,
                 row=row,
