@@ -43,9 +43,7 @@ def goal_statistics(group_by, count_goals=True, **filters):
         .values(*dict.fromkeys([group_by, "programme"]))
         .annotate(project_count=Count("pk"))
     )
-    programmes = {
-        programme.pk: programme for programme in Programme.objects.only("pk", "slug", "name")
-    }
+    programmes = Programme.objects.only("pk", "slug", "name").in_bulk()
     statistics = {}
     other_programmes = {}
     for row in projects:
