@@ -16,23 +16,15 @@ from regions.models import Source
 PAGE_SIZE = 20
 
 
-class CountedPaginator(Paginator):
-    """Told the count the facet counts give: counting the list again would search again."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count
-
-
 def project_list(request):
     project_filter = published_project_filter(request.GET)
     counts = project_filter.counts
     # The page's ids first, without the cards' joins, then its projects: a late page reads no
     # rows it skips.
-    listed = project_filter.qs.values_list("pk", flat=True)
-    page = CountedPaginator(listed, PAGE_SIZE, project_filter.count()).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(project_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
+    # The count the facet counts give: counting the list again would search again.
+    paginator.count = project_filter.count()
+    page = paginator.get_page(request.GET.get("page"))
     shown = Project.objects.for_listing().in_bulk(page.object_list)
     page.object_list = [shown[pk] for pk in page.object_list]
     # The 2017–2018 programme's count applies every other filter: the list's share, unless
