@@ -31,8 +31,6 @@ class GoalInline(VersionedInline, admin.StackedInline):
 
 
 class ContactInline(VersionedInline, admin.StackedInline):
-    """A project's contacts (and, below, a region's): a contact belongs to one or the other."""
-
     model = Contact
     fk_name = "project"
     exclude = ["region"]
@@ -168,8 +166,8 @@ class RegionContactInline(ContactInline):
     exclude = ["project"]
 
 
-# A region's page in the admin also holds the region's own contacts, which are this app's:
-# its admin is extended here, as Django documents for another app's admin.
+# The region's admin also holds its contacts, which are this app's: extended here, as Django
+# documents for another app's admin.
 admin.site.unregister(Region)
 
 

@@ -103,13 +103,11 @@ REGION_FIELDS = [
     ),
 ]
 
-# A project in the API: the export's fields and these.
 PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
 PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
 
 
 def regions_with_details():
-    """Every region with all the API shows of it, in a fixed number of queries."""
     return Region.objects.select_related("county", "source", "action_plan").prefetch_related(
         "action_plan__priorities", "figures", "contacts"
     )

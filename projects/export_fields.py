@@ -1,9 +1,5 @@
-"""What the exports and the API say about a project, declared once: its fields.
-
-Each Field has a Swedish column name for the CSV file, a stable English key for JSON and a
-description that /data/ shows. Its value is one JSON-ready Python value; the CSV cell is that
-same value written the way Swedish Excel reads it.
-"""
+"""The fields the exports and the API give of a project, declared once: each with a Swedish CSV
+column, an English JSON key, a description for /data/ and one JSON-ready value."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +13,6 @@ from django.utils.text import capfirst
 
 from projects.models import Goal, Project, format_period
 
-# Between the values of a multi-valued cell; records (goals, contacts) go one a line.
-LIST_SEPARATOR = " | "
-LINE_SEPARATOR = "\n"
-
 
 def swedish_number(value):
     """10, 2,5: a decimal comma and no trailing zeros, as Swedish Excel reads a number."""
@@ -28,7 +20,6 @@ def swedish_number(value):
 
 
 def cell_text(value):
-    """A field's value as the text of its CSV cell."""
     if isinstance(value, str):
         return value
     if value is None:
@@ -42,13 +33,13 @@ def cell_text(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(cell_text(item) for item in value)
+        return " | ".join(cell_text(item) for item in value)
     return str(value)
 
 
 def lines_of(line):
-    """A cell with one line per record, each written by `line`."""
-    return lambda records: LINE_SEPARATOR.join([line(record) for record in records])
+    """A cell with one line per record (goal, contact), each written by `line`."""
+    return lambda records: "\n".join([line(record) for record in records])
 
 
 @dataclass(frozen=True)
@@ -56,9 +47,7 @@ class Field:
     key: str  # JSON: stable English snake_case
     column: str  # CSV: Swedish
     description: str  # what it means, shown on /data/
-    # The object (for a project, its exports.ProjectRow) -> a JSON-ready value; or the path of
-    # the attribute that holds it, "region.short_name".
-    value: Callable | str
+    value: Callable | str  # object -> JSON-ready value, or an attribute path "region.short_name"
     cell: Callable = cell_text  # that value -> the CSV cell's text
     is_path: bool = False  # a path on the portal, given as an absolute URL
 
@@ -67,19 +56,16 @@ class Field:
             object.__setattr__(self, "value", attrgetter(self.value))
 
     def read(self, obj, origin):
-        """The value; a path as an absolute URL on `origin`, "https://host"."""
         value = self.value(obj)
         return origin + value if self.is_path else value
 
 
 def site_origin(request):
-    """The request's scheme and host, "https://host": a path after it is an absolute URL (the
-    paths are slugs, with nothing to quote)."""
+    """The scheme and host, "https://host": a path (a slug, nothing to quote) after it is a URL."""
     return request.build_absolute_uri("/").removesuffix("/")
 
 
 def record(obj, fields, origin):
-    """The fields' values for one object, keyed for JSON."""
     return {field.key: field.read(obj, origin) for field in fields}
 
 
@@ -136,18 +122,12 @@ def partner_line(partner):
 
 PRECISION_LABELS = {precision: label.lower() for precision, label in Project.Precision.choices}
 
-
-def precision_label(precision):
-    return PRECISION_LABELS[precision]
-
-
-# A period's text through Django's localisation costs about as much as the rest of the row;
-# the portal speaks Swedish only, and projects share a few thousand periods at most.
+# Django's localisation of a period costs as much as the rest of the row; periods are few.
 period_label = lru_cache(maxsize=2**15)(format_period)
 
 
 def contacts_field(contacts):
-    """The contacts of a project or a region: `contacts` gives them as CONTACT_RECORDs."""
+    """The contacts of a project or a region, given as CONTACT_RECORDs by `contacts`."""
     return Field(
         "contacts",
         "Kontaktpersoner",
@@ -159,7 +139,6 @@ def contacts_field(contacts):
 
 
 def source_fields(owner):
-    """The source an object was taken from; `owner` names the object in the descriptions."""
     return [
         Field(
             "source_publisher",
@@ -243,7 +222,7 @@ PROJECT_FIELDS = [
         "Periodens precision",
         "Hur exakt källan anger perioden: year (år), month (månad) eller day (dag).",
         "period_precision",
-        precision_label,
+        PRECISION_LABELS.__getitem__,
     ),
     Field("programme", "Program", "Programmet som finansierade projektet.", "programme.name"),
     Field(

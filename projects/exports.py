@@ -1,9 +1,7 @@
-"""The exports: the published projects that a filter gives, as a CSV or a JSON file, streamed.
+"""The published projects a filter gives, as a streamed CSV or JSON file (fields in export_fields).
 
-The fields are declared once, in projects/export_fields.py. Projects are read as ProjectRows
-(project_rows), a chunk at a time, rather than as model instances: an export reads every
-published project, and an instance for each of them and each of their goals, partners and
-contacts would make it several times slower.
+Projects are read as plain ProjectRows a chunk at a time: a model instance for every project,
+goal, partner and contact would make an export several times slower.
 """
 
 from collections import defaultdict
@@ -31,17 +29,15 @@ from projects.export_fields import (
 from projects.models import Contact, Goal, Partnership, Programme, Project, person_edits
 from regions.models import Region, Source
 
-# Projects read per round: each chunk's themes, goals, partners, contacts and edits come in a
-# query each, so memory stays flat and the queries grow with chunks, never with projects.
+# Memory stays flat, and the queries grow with the chunks, never with the projects.
 CHUNK_SIZE = 2000
-# Lines handed to the response at a time.
 LINES_PER_PIECE = 200
 # Excel would run a cell starting with these as a formula (a description's "- " list too).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportJSONEncoder(DjangoJSONEncoder):
-    """Decimals as JSON numbers (10, 2.5) rather than strings; dates and times as ISO 8601."""
+    """Decimals as JSON numbers (10, 2.5) rather than strings."""
 
     def default(self, o):
         if isinstance(o, Decimal):
@@ -54,8 +50,7 @@ to_json = ExportJSONEncoder(ensure_ascii=False).encode
 
 def csv_cell(text):
     """The text as csv.writer(delimiter=";") writes it, after a ' if Excel would run it as a
-    formula: in quotes when it holds the delimiter, a quote or a line break, its quotes doubled.
-    Written out because csv.writer reads a text a character at a time, and many are long."""
+    formula. Written out because csv.writer reads a text a character at a time."""
     if text.startswith(FORMULA_STARTS):
         text = "'" + text
     if ";" in text or '"' in text or "\n" in text or "\r" in text:
@@ -82,13 +77,9 @@ def json_chunks(projects, origin):
 
 
 class ProjectRow(SimpleNamespace):
-    """A project as its fields read it: its PROJECT_COLUMNS; theme_names; the path of its page;
-    edited_at, when a person last changed it (None: as loaded from the published texts);
-    its region (with the county), programme and source; and its goals, partners and contacts as
-    GOAL_RECORDs, PARTNER_RECORDs and CONTACT_RECORDs, in the order the project's page shows."""
+    """A project as its fields read it (see project_rows)."""
 
 
-# The project's own columns that its fields read (not search_vector, say).
 PROJECT_COLUMNS = [
     "id",
     "title",
@@ -105,8 +96,7 @@ PROJECT_COLUMNS = [
 
 
 def project_paths():
-    """slug -> reverse("projects:detail", args=[slug]): reversed once, as reverse() for each
-    project costs a sizeable share of an export. A slug has nothing to quote."""
+    """slug -> its path: reverse() for each project costs a sizeable share of an export."""
     before, _, after = reverse("projects:detail", args=["slug"]).rpartition("slug")
     return lambda slug: before + slug + after
 
@@ -118,9 +108,8 @@ def among(ids):
 
 
 def by_project(model, ids, record):
-    """{project id: [record, ...]}: the model's rows of the projects `ids` read as `record`
-    says, each project's in the model's own order (the order its page shows)."""
-    # The project's id rather than the project's own order (its title), which would join it.
+    """{project id: [record, ...]}, each project's in the model's own order."""
+    # By the project's id, not its own ordering (its title), which would join the projects.
     within_project = [name for name in model._meta.ordering if name != "project"]
     rows = (
         model.objects.filter(project__in=among(ids))
@@ -134,7 +123,6 @@ def by_project(model, ids, record):
 
 
 def theme_names(ids):
-    """{project id: [theme name, ...]}, in the themes' own order."""
     tagged = Project.themes.through.objects.filter(project__in=among(ids)).order_by("theme__name")
     names = defaultdict(list)
     for project_id, name in tagged.values_list("project_id", "theme__name"):
@@ -143,8 +131,7 @@ def theme_names(ids):
 
 
 def last_edits(ids):
-    """{project id: when a person last changed it}, for those of the projects `ids` a person
-    has changed: what the project's page says (ProjectQuerySet.with_edit_dates)."""
+    """{project id: when a person last changed it}, as ProjectQuerySet.with_edit_dates says."""
     edits = person_edits().filter(id__in=among(ids)).values_list("id").annotate(Max("history_date"))
     return dict(edits.order_by())
 
@@ -156,9 +143,8 @@ def in_chunks(iterable, size):
 
 
 def project_rows(queryset):
-    """The queryset's projects as ProjectRows, in its order, read a chunk at a time: each
-    chunk's themes, goals, partners, contacts and edits in a query each, the few regions,
-    programmes and sources once for all."""
+    """The queryset's projects as ProjectRows, a chunk at a time: each chunk's themes, goals,
+    partners, contacts and edits in a query each, the few regions, programmes and sources once."""
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
     sources = Source.objects.only(
@@ -200,8 +186,6 @@ JSON = FileFormat("json", "application/json; charset=utf-8", json_chunks)
 
 
 def pieces(file_format, queryset, request):
-    """The queryset's projects as the file's text, LINES_PER_PIECE lines a piece: the response
-    encodes and sends each piece on its own."""
     texts = file_format.texts(project_rows(queryset), site_origin(request))
     return ("".join(lines) for lines in in_chunks(texts, LINES_PER_PIECE))
 
@@ -213,7 +197,6 @@ def as_attachment(response, file_format):
 
 
 def streaming_download(content, file_format):
-    """A download of the content, an iterable of texts or bytes, sent as it is made."""
     response = StreamingHttpResponse(content, content_type=file_format.content_type)
     return as_attachment(response, file_format)
 

@@ -1,9 +1,6 @@
-"""The counts beside the list's choices: each facet declared once (FACETS), and the facet cells,
-the published projects counted in advance by every facet's columns.
-
-The cells are made again on first use once the data or the date has changed: one request after
-a change pays for it, however many saves the change took, and the date's turn, which changes
-which projects are "pågående", needs no scheduled job.
+"""The list's facets, declared once (FACETS), and the facet cells: the published projects
+counted in advance by every facet's columns. The cells are made again on first use after the
+data or the date changes: one request pays, however many saves, and no scheduled job is needed.
 """
 
 from collections.abc import Callable
@@ -20,9 +17,9 @@ from regions.models import DataVersion
 
 @dataclass(frozen=True)
 class Facet:
-    columns: tuple  # what it is counted by: the cells' fields, and on a project its columns()
+    columns: tuple  # the cells' fields, and on a project its columns()
     condition: Callable  # chosen values -> a Q on those columns, for projects and cells alike
-    keys: Callable  # one group's column values -> the choices the group counts under
+    keys: Callable  # one group's column values -> the choices it counts under
 
 
 def one(value):
@@ -35,8 +32,7 @@ def years_between(start_year, end_year):
     return [str(year) for year in range(start_year, end_year + 1)]
 
 
-# The facets counted by the projects' own columns (regions and programmes by their ids). The
-# themes, many to a project, are counted apart: by the cells' theme, or the themes table.
+# The themes, many to a project, are counted apart: by the cells' theme, or the themes table.
 FACETS = {
     "region": Facet(("region",), lambda regions: Q(region__in=regions), one),
     "programme": Facet(("programme",), lambda programmes: Q(programme__in=programmes), one),
@@ -46,8 +42,7 @@ FACETS = {
 
 
 def columns(today):
-    """The facets' columns that are not a project's own fields, as expressions on a project
-    (what the filters alias and the cells store): its years and its status on `today`."""
+    """The facets' columns that are not a project's fields: its years and status on `today`."""
     return {
         "start_year": ExtractYear("period_start"),
         "end_year": ExtractYear("period_end"),
@@ -56,8 +51,7 @@ def columns(today):
 
 
 def grouped(projects, names, today, *also):
-    """The projects grouped by the columns of the facets `names` (and the fields `also`), with
-    how many are in each."""
+    """The projects counted by the columns of the facets `names` (and the fields `also`)."""
     wanted = [column for name in names for column in FACETS[name].columns]
     expressions = {name: value for name, value in columns(today).items() if name in wanted}
     fields = [column for column in wanted if column not in expressions]
@@ -65,7 +59,7 @@ def grouped(projects, names, today, *also):
 
 
 def tally(name, rows):
-    """{choice: count} of one facet, from rows grouped by (at least) its columns."""
+    """{choice: count} of one facet, from rows grouped by its columns."""
     facet = FACETS.get(name, Facet(("theme",), None, one))
     counts = {}
     for row in rows:
@@ -75,17 +69,14 @@ def tally(name, rows):
 
 
 def cell_reference(model, **options):
-    # No database constraint and no reverse accessor: the cells are made again from the
-    # projects, and a deleted theme must not wait for them.
+    # No database constraint: the cells are remade, and a deleted theme must not wait for them.
     return models.ForeignKey(
         model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **options
     )
 
 
 class FacetCell(models.Model):
-    """How many published projects share every facet's columns on the day the cells were made:
-    all of them (theme empty), or those with one theme. The list's counts are sums over these
-    rows. Never edited, never published."""
+    """How many published projects share every facet's columns (and a theme, or none)."""
 
     DERIVED = True  # not content: saving it is no change to the data (regions.apps)
 
@@ -108,7 +99,7 @@ class FacetCell(models.Model):
 
 
 class FacetCellsMade(models.Model):
-    """For which data and which day the facet cells were last made: one row."""
+    """For which data and day the cells were last made: one row."""
 
     DERIVED = True
 
@@ -129,9 +120,8 @@ LOCK = 0x46414345  # "FACE"
 
 
 def current_cells(today):
-    """The cells for the data as it is and for `today`, made first if need be; None when they
-    cannot be had now (another request is making them, or they were made on the primary and
-    the replica the list reads from has yet to receive them)."""
+    """The current cells, made first if need be; None while another request makes them, or the
+    replica has yet to receive them."""
     read_from = router.db_for_read(FacetCell)
     if made_for(read_from) == (data_changed_at(), today):
         return FacetCell.objects.using(read_from)
@@ -152,8 +142,7 @@ def make(using, today):
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK])
         if not cursor.fetchone()[0]:
             return False
-        # The data version first: a change saved while the cells are made then only makes
-        # them again on the next request, never leaves them stale under a current stamp.
+        # The version first: a change saved meanwhile never leaves stale cells a current stamp.
         changed_at = DataVersion.current(using)
         if made_for(using) == (changed_at, today):
             return True
@@ -166,8 +155,7 @@ def make(using, today):
 
 
 def cells(using, today):
-    """Every published project counted by all the facets' columns, and again under each of its
-    themes: (*COLUMNS, theme, projects) for each cell."""
+    """(*COLUMNS, theme, projects) for each cell: without a theme, and under each theme."""
     from projects.models import Project  # which imports this module's models
 
     published = Project.objects.using(using).published()
@@ -179,8 +167,7 @@ def cells(using, today):
 
 
 def insert_cells(using, rows, batch=5000):
-    """The cells in multi-row INSERTs of plain values: bulk_create, which makes and prepares a
-    model for each row first, made the first request after a change wait much longer."""
+    """Multi-row INSERTs of plain values: bulk_create, preparing a model a row, was far slower."""
     fields = [FacetCell._meta.get_field(name) for name in [*COLUMNS, "theme", "projects"]]
     columns = ", ".join(connections[using].ops.quote_name(field.column) for field in fields)
     row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"

@@ -76,7 +76,6 @@ class ProjectFeed(Feed):
         return projects.select_related("source").only(*Project.LISTED_FIELDS, *cited)[:FEED_SIZE]
 
     def item_description(self, project):
-        # Atom's summary is HTML; the lead is plain text, escaped into paragraphs.
         description = paragraphs(project.lead) or NO_DESCRIPTION
         if project.edited_at is None:
             # The template's output is safe HTML, so format_html leaves it as it is.
@@ -87,7 +86,6 @@ class ProjectFeed(Feed):
         return description
 
     def item_pubdate(self, project):
-        # When the portal first published it (None for projects made without history).
         return project.first_published_at or project.created_at
 
     def item_updateddate(self, project):

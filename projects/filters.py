@@ -19,8 +19,7 @@ SEARCH_MAX_LENGTH = 200
 
 
 class CountedCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes that each carry how many projects ticking them would list (`count` in the
-    option the template reads), from `counts`, {value: count}, set once they are counted."""
+    """Checkboxes each with the `count` of projects ticking it would list, from `counts`."""
 
     counts = {}
 
@@ -32,7 +31,6 @@ class CountedCheckboxes(forms.CheckboxSelectMultiple):
 
 
 def project_years(queryset):
-    """Every year some project of the queryset runs in, for the year filter's choices."""
     bounds = queryset.aggregate(first=Min("period_start"), last=Max("period_end"))
     if bounds["first"] is None or bounds["last"] is None:
         return []
@@ -97,7 +95,6 @@ class ProjectFilter(django_filters.FilterSet):
         if data is not None:
             data = without_empty_values(data)
         today = timezone.localdate()
-        # The years and the status on the day, as the facet cells have them, for the filters.
         queryset = queryset.alias(**facet_cells.columns(today))
         super().__init__(data, queryset=queryset, **kwargs)
         # The facet cells count the published projects: right only when those are the list's.
@@ -113,7 +110,7 @@ class ProjectFilter(django_filters.FilterSet):
         if not values:
             return queryset
         if name == "theme":
-            # Exists rather than a join, so a project with two chosen themes is listed once.
+            # Exists rather than a join: a project with two chosen themes is listed once.
             tagged = Project.themes.through.objects.filter(project=OuterRef("pk"), theme__in=values)
             return queryset.filter(Exists(tagged))
         return queryset.filter(FACETS[name].condition(values))
@@ -122,7 +119,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset  # sorting is applied last, in filter_queryset
 
     def cleaned(self, name):
-        """A filter's valid value; invalid ones are reported on the page, never used."""
+        """A filter's valid value; invalid ones are reported, never used."""
         self.is_valid()
         return getattr(self.form, "cleaned_data", {}).get(name)
 
@@ -151,7 +148,6 @@ class ProjectFilter(django_filters.FilterSet):
         return form
 
     def counted_fields(self):
-        """The form's fields of the filters with counts, those with choices, for the page."""
         return [self.form[name] for name in self.COUNTED if name != "year" or self.years]
 
     def error_messages(self):
@@ -172,17 +168,14 @@ class ProjectFilter(django_filters.FilterSet):
         return [(name, sorted(self.data.getlist(name))) for name in sorted(chosen)]
 
     def count(self):
-        """How many projects the filters give, read off the region counts: each project has
-        one region, and a region's count applies every other filter, so the chosen regions'
-        counts (every region's, when none is chosen) add up to the list's length."""
+        """The list's length: the chosen (or all) regions' counts, as each project has one."""
         chosen = {region.slug for region in self.cleaned("region") or []}
         return sum(n for slug, n in self.counts["region"].items() if not chosen or slug in chosen)
 
     @cached_property
     def counts(self):
-        """{filter: {choice: how many projects ticking it would list}}: a choice's count
-        applies every other filter chosen. Kept until the data changes (and the day: which
-        projects are "pågående" depends on it), and given to the form's checkboxes."""
+        """{filter: {choice: projects ticking it would list}}, applying every other filter.
+        Kept until the data changes, and the day (which projects are "pågående")."""
         self.is_valid()  # the counts apply the valid filters only
         key = [self.today, *self.selection()]
         counts = until_data_changes("project-facets", key, self._counts)
@@ -197,8 +190,8 @@ class ProjectFilter(django_filters.FilterSet):
             if value and name != "sort"
         }
         counts = {"theme": tally("theme", self._theme_rows(chosen))}
-        # Counted from the projects, the facets nobody chose all count the list's own
-        # projects: one grouped query for them all. The cells are few rows a facet, many for all.
+        # Counted from the projects, the unchosen facets share one grouped query; from the cells,
+        # one a facet (few rows each, many for all together).
         unchosen = [name for name in FACETS if name not in chosen]
         together = [unchosen] if unchosen and self._cells(chosen) is None else []
         for names in together + [[name] for name in FACETS if not together or name in chosen]:
@@ -207,8 +200,7 @@ class ProjectFilter(django_filters.FilterSet):
         return {name: self._by_choice(name, counts[name]) for name in self.COUNTED}
 
     def _by_choice(self, name, counts):
-        """{choice's value in the address: count}; regions, themes and programmes were counted
-        by their ids."""
+        """{choice's value in the address: count}, from counts by id or by value."""
         field = self.form.fields[name]
         if hasattr(field, "queryset"):
             return {
@@ -217,7 +209,6 @@ class ProjectFilter(django_filters.FilterSet):
         return {value: counts.get(value, 0) for value, _ in field.choices}
 
     def _rows(self, names, chosen):
-        """The projects the `chosen` filters let through, grouped by the facets `names`."""
         cells = self._cells(chosen)
         if cells is None:
             return grouped(self._listed(chosen), names, self.today)
@@ -235,16 +226,14 @@ class ProjectFilter(django_filters.FilterSet):
         return tagged.values("theme").annotate(n=Count("*")).order_by()
 
     def _listed(self, chosen):
-        """The projects the `chosen` filters let through, unsorted."""
         queryset = self.queryset.order_by()
         for name, value in chosen.items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def _cells(self, chosen):
-        """The facet cells of the projects the `chosen` filters let through; None where the
-        cells cannot tell: under a search, and for projects with any of several themes (a
-        project with two of them is in two theme cells, and would count twice)."""
+        """The facet cells the `chosen` filters let through; None under a search, or several
+        themes (a project with two of them, in two cells, would count twice)."""
         if "q" in chosen or len(chosen.get("theme", [])) > 1 or self.current_cells is None:
             return None
         cells = self.current_cells.order_by()
@@ -263,8 +252,5 @@ def without(chosen, *names):
 
 
 def published_project_filter(params):
-    """The project list's filter over published projects, as every list, export and feed uses it.
-
-    Drafts never appear, whatever the query string says.
-    """
+    """The filter every list, export and feed uses: drafts never appear, whatever the query."""
     return ProjectFilter(params, queryset=Project.objects.published(), counted_from_cells=True)

@@ -17,8 +17,6 @@ SEARCH_CONFIG = settings.SEARCH_CONFIG
 
 
 class Programme(models.Model):
-    """The funder or programme a project was financed through."""
-
     name = models.CharField("namn", max_length=300, unique=True, db_collation=SWEDISH)
     slug = models.SlugField("permanent adress", max_length=100, unique=True)
     funder = models.CharField("finansiär", max_length=200, blank=True, db_collation=SWEDISH)
@@ -34,7 +32,6 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        # A programme's page is the project list filtered to it.
         return f"{reverse('projects:list')}?programme={self.slug}"
 
 
@@ -75,8 +72,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(status=Project.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published projects, and the drafts an editor or reader may preview: those of the
-        regions they have a role in."""
+        """Published projects, and the drafts of the regions the user has a role in."""
         if not (user.is_authenticated and user.has_perm("projects.view_project")):
             return self.published()
         region_ids = viewable_region_ids(user)
@@ -87,11 +83,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(region=region)
 
     def for_listing(self):
-        """What a list shows: region, programme and themes, in a fixed number of queries.
-
-        Only the columns a list or feed shows: not the long texts and the search vector, which
-        a search would otherwise carry through its ranking for every match.
-        """
+        # Only the columns a list shows: a search would carry the long texts through its ranking.
         return (
             self.select_related("region", "programme")
             .prefetch_related("themes")
@@ -99,13 +91,8 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def with_edit_dates(self):
-        """Each project's `edited_at`, when a person last changed it in the portal (None while
-        it is as loaded from the published texts), and `first_published_at`, when the portal
-        first published it (None for projects made without history, such as generated ones).
-
-        Not `updated_at`: that is when the row was last written, and loading the published
-        texts writes the fixture's own time, which nobody entered.
-        """
+        """`edited_at`, when a person last changed the project (None: as loaded), and
+        `first_published_at`. Not `updated_at`: loading the texts writes the fixture's time."""
         first_published = (
             Project.history.filter(id=OuterRef("pk"), status=Project.Status.PUBLISHED)
             .order_by("history_date")
@@ -122,7 +109,6 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def with_details(self):
-        """Everything a project's page shows, in a fixed number of queries."""
         return (
             self.with_edit_dates()
             .select_related("region__county", "programme", "source")
@@ -140,17 +126,13 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Swedish full-text search, best matches first: projects whose texts or goals match,
-        inflected forms matching each other."""
         return self.matching(text).ranked_by(text)
 
     def matching(self, text):
-        """The projects whose texts or goals match, found through both GIN indexes (the ids of
-        each, in one UNION), so neither table is read whole."""
+        # The ids from both GIN indexes in one UNION, so neither table is read whole.
         return self.filter(pk__in=search.matching_ids(text))
 
     def ranked_by(self, text):
-        """Best matches first: a project's own texts, and its best matching goal."""
         return self.annotate(rank=search.rank(text)).order_by("-rank", "title", "pk")
 
     def recently_changed(self):
@@ -176,8 +158,7 @@ class Project(Versioned):
         PUBLISHED = "published", "Publicerad"
 
     class Precision(models.TextChoices):
-        # The sources mostly give years only; the precision keeps us from
-        # showing a day nobody published.
+        # The sources mostly give years only: never show a day nobody published.
         YEAR = "year", "År"
         MONTH = "month", "Månad"
         DAY = "day", "Dag"
@@ -268,8 +249,7 @@ class Project(Versioned):
         ordering = ["title"]
         indexes = [
             GinIndex(fields=["search_vector"], name="project_search_gin"),
-            # The filters' columns, and the id the counts and the theme filter need: the
-            # facet counts read this index alone (an index-only scan), never the wide rows.
+            # The facet counts read this index alone (index-only scan), never the wide rows.
             models.Index(
                 fields=["status", "region", "programme", "period_start", "period_end"],
                 include=["id"],
@@ -277,9 +257,7 @@ class Project(Versioned):
             ),
             models.Index(fields=["period_start", "period_end"], name="project_period"),
             models.Index(fields=["period_end"], name="project_period_end"),
-            # The list's default order, and "recently changed" for the start page and feeds.
-            # With the id: the list's order (title, pk) read from the index alone; with the
-            # filters' columns too: a filtered list's page is found in the index, not the rows.
+            # A filtered list's page in its order (title, pk) is found in the index, not the rows.
             models.Index(
                 fields=["status", "title", "id"],
                 include=["region", "programme", "period_start", "period_end"],
@@ -303,7 +281,6 @@ class Project(Versioned):
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
 
-    # What a list or a feed shows of a project (ProjectQuerySet.for_listing).
     LISTED_FIELDS = (
         "title",
         "slug",
@@ -338,7 +315,7 @@ class Project(Versioned):
         return any(getattr(self, name) for name in self.DESCRIPTION_FIELDS)
 
     def described_sections(self):
-        """(heading, text) for each published description field after the lead, in page order."""
+        """(heading, text) of each description field after the lead that has a text."""
         return [
             (self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
             for name in self.DESCRIPTION_FIELDS[1:]
@@ -346,21 +323,20 @@ class Project(Versioned):
         ]
 
     def edited_at_as_of(self, moment):
-        """When a person last changed the project up to `moment` (None: not since it was
-        loaded from the published texts)."""
         edits = person_edits().filter(id=self.pk, history_date__lte=moment)
         return edits.aggregate(at=models.Max("history_date"))["at"]
 
     def cited_sources(self):
-        """The sources of what the project's page shows, once each; reads prefetched data."""
-        records = [self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()]
-        return list(dict.fromkeys(record.source for record in records))
+        return sources_of([self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()])
+
+
+def sources_of(records):
+    """The records' sources, once each, in order."""
+    return list(dict.fromkeys(record.source for record in records))
 
 
 def person_edits():
-    """The projects' history entries that a person made: saved by a signed-in user in the
-    admin, as no load of the published texts (load_published_data)
-    or generated data is."""
+    """History entries saved by a signed-in user, as no load of published or generated data is."""
     return Project.history.filter(history_user__isnull=False)
 
 

@@ -1,5 +1,4 @@
-"""What the sources publish about a project besides its own texts: its partners, its goals and
-their follow-up, and the people to contact (a region's contacts too)."""
+"""A project's partners, goals and contacts (a region's too), as the sources publish them."""
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -178,8 +177,7 @@ class Contact(Versioned):
     class Meta:
         verbose_name = "kontaktperson"
         verbose_name_plural = "kontaktpersoner"
-        # Then the order they were added in: two people may share a name, and a page or a
-        # file should list them the same way each time.
+        # Two people may share a name: pages and files list them the same way each time.
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,4 @@
-"""A project's years and its status on a given day: what the list's filters match and what the
-facet cells are counted by, so both mean the same."""
+"""A project's years and its status on a day, as both the filters and the facet cells read them."""
 
 from django.db.models import Case, Q, Value, When
 
@@ -11,8 +10,7 @@ STATUS_CHOICES = [
 
 
 def year_condition(years):
-    """Running in any of the years: its first year at most and its last at least one of them
-    (a facet cell's years, or a project's as projects.facet_cells.columns() names them)."""
+    """Running in any of the years (start_year, end_year: facet_cells.columns())."""
     condition = Q()
     for year in years:
         condition |= Q(start_year__lte=int(year), end_year__gte=int(year))
@@ -28,8 +26,7 @@ def status_condition(status, today):
 
 
 def period_status(today):
-    """Which of the STATUS_CHOICES a project is in on `today`: "" for a project without a
-    period, which is none of them. (A period can't both have ended and be still to come.)"""
+    """Which of the STATUS_CHOICES a project is in on `today`; "" without a period."""
     return Case(
         *[When(status_condition(value, today), then=Value(value)) for value, _ in STATUS_CHOICES],
         default=Value(""),

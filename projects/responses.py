@@ -4,8 +4,6 @@ from django.http import HttpResponseBadRequest, JsonResponse
 
 from projects.exports import ExportJSONEncoder
 
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-
 
 def json_response(data, status=200):
     # ensure_ascii=False keeps å, ä and ö readable instead of \u00e5.
@@ -14,7 +12,7 @@ def json_response(data, status=200):
         status=status,
         encoder=ExportJSONEncoder,
         json_dumps_params={"ensure_ascii": False},
-        content_type=JSON_CONTENT_TYPE,
+        content_type="application/json; charset=utf-8",
     )
 
 
@@ -23,7 +21,6 @@ def json_errors(messages, status):
 
 
 def filter_errors(project_filter):
-    """What was wrong with the query string, one Swedish sentence a filter value."""
     return [f"{label}: {message}" for label, message in project_filter.error_messages()]
 
 

@@ -1,13 +1,8 @@
-"""The export of every published project, kept on disk once written, until the data changes.
+"""The export of every published project, saved on disk as it first streams after a change and
+read from there (by sendfile) until the data changes: it is downloaded most, changed seldom and
+takes seconds to write. Off when CACHE_UNTIL_DATA_CHANGES is.
 
-The whole data set is what is downloaded most, editors change it far less often than it is
-downloaded, and writing it takes seconds. So the first download after a change is saved on the
-way as it streams, and the next ones read the saved file (by sendfile under gunicorn). Like the
-other values kept until the data changes (asf_portal/caching.py), it is off when
-CACHE_UNTIL_DATA_CHANGES is.
-
-A file's name holds the data version it was written for and the address it was asked at (the
-file's project addresses are absolute); a new version's first file removes the older ones.
+A file's name holds its data version and the address asked at (its URLs are absolute).
 """
 
 import hashlib
@@ -28,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 
 def everything_download(file_format, queryset, request):
-    """The download of every published project: from the saved file when there is one."""
     if not settings.CACHE_UNTIL_DATA_CHANGES or not settings.EXPORT_FILES_DIR:
         return exports.download(file_format, queryset, request)
     changed_at = data_changed_at()
@@ -52,10 +46,8 @@ def saved_name(changed_at, request, file_format):
 
 
 def saved_on_the_way(pieces, path, changed_at):
-    """The pieces as UTF-8, written to `path` as they stream. The file takes that name only
-    when the last piece is sent and the data is still as it was at the start: a download
-    broken off, or a change meanwhile, leaves nothing behind. A disk that fails costs the
-    saving, never the download."""
+    """The pieces as UTF-8, written to `path` as they stream, if the whole was sent and the data
+    is unchanged. A failing disk costs the saving, never the download."""
     part = new_part(path)
     try:
         for piece in pieces:
@@ -71,7 +63,6 @@ def saved_on_the_way(pieces, path, changed_at):
 
 
 def new_part(path):
-    """An open file beside `path` to write it in, or None if the disk fails."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not a with block: saved_on_the_way closes it as the pieces end.
@@ -84,7 +75,6 @@ def new_part(path):
 
 
 def written(part, data):
-    """part with data written to it, or None, the part removed, if the disk failed."""
     try:
         part.write(data)
         return part
@@ -95,9 +85,8 @@ def written(part, data):
 
 
 def keep(part, path, changed_at):
-    """The whole part as `path`, if the data is still as it was when it was begun."""
     try:
-        part.close()  # what is buffered is written now: the disk may fail here too
+        part.close()  # the buffer is written now: the disk may fail here too
         if DataVersion.current() == changed_at:
             os.replace(part.name, path)
             remove_other_versions(path.parent, changed_at)
@@ -111,8 +100,7 @@ def discard(part):
 
 
 def remove_other_versions(directory, changed_at):
-    """Files saved for other versions of the data, and parts of them still being written:
-    the writer of a part removed here would not have kept it (its data has changed)."""
+    # Parts still being written too: their data has changed, so their writer would not keep them.
     current = version_prefix(changed_at)
     for path in directory.iterdir():
         if not path.name.startswith(current):

@@ -1,8 +1,5 @@
-"""Swedish full-text search over a project's texts and its goals (ProjectQuerySet.search).
-
-Each table keeps its words in a stored search vector with a GIN index; inflected forms match
-each other through the Swedish configuration (settings.SEARCH_CONFIG).
-"""
+"""Swedish full-text search over a project's texts and its goals (ProjectQuerySet.search),
+through each table's stored search vector and GIN index."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -11,8 +8,7 @@ from django.db.models.functions import Coalesce
 
 
 def swedish_query(text):
-    # websearch syntax: words are ANDed, "quoted phrases" and -exclusions work, and no input
-    # can make PostgreSQL raise a syntax error.
+    # websearch syntax: no input can make PostgreSQL raise a syntax error.
     return SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
 
 
@@ -23,7 +19,6 @@ def matching_goals(text):
 
 
 def matching_ids(text):
-    """The ids of the projects whose own texts or goals match: a UNION of two index scans."""
     from projects.models import Project
 
     in_texts = Project.objects.filter(search_vector=swedish_query(text)).order_by().values("pk")
@@ -31,11 +26,8 @@ def matching_ids(text):
 
 
 def rank(text):
-    """How well a project matches: its own texts' rank and its best goal's.
-
-    The best goal is looked for only in the projects a goal matched (a hashed subquery): a
-    common word matches a third of the projects, most of them by their own texts alone.
-    """
+    """Its own texts' rank plus its best goal's, looked for only in the projects a goal matched
+    (a hashed subquery): a common word matches many projects by their own texts alone."""
     query = swedish_query(text)
     goals = matching_goals(text)
     best_goal = (

@@ -1,8 +1,5 @@
-"""Counts of published projects and their goals, grouped by region or by programme.
-
-Two GROUP BY queries over indexed foreign keys, rather than one join of every project with
-every goal, which would grow with the projects times their goals.
-"""
+"""Counts of published projects and their goals by region or programme: two GROUP BY queries,
+not a join of every project with every goal."""
 
 from dataclasses import dataclass
 
@@ -11,18 +8,14 @@ from django.db.models import Count, Q
 from asf_portal.caching import until_data_changes
 from projects.models import Goal, Programme, Project
 
-# The programme the portal is about: Tillväxtverket's regional projects 2017–2018. A region
-# may also have projects with other funding (Östergötland's earlier ones), which are never
-# counted as the programme's.
+# Tillväxtverket's regional projects 2017–2018; a region's other projects never count as these.
 PROGRAMME_SLUG = "regionala-projekt-2017-2018"
 
 
 @dataclass
 class GoalStatistics:
     project_count: int = 0
-    # Of project_count, the projects of the 2017–2018 programme (PROGRAMME_SLUG).
-    programme_project_count: int = 0
-    # The names of the other funders or programmes of the rest, in the programmes' order.
+    programme_project_count: int = 0  # of PROGRAMME_SLUG
     other_programmes: tuple = ()
     goal_count: int = 0
     overall_goal_count: int = 0
@@ -37,16 +30,12 @@ class GoalStatistics:
 
     @property
     def follow_up_published(self):
-        """Whether any goal's outcome is known. Without one, "achieved: 0" would be a claim
-        no source makes: the pages say that no follow-up is published instead."""
+        # Without a known outcome, "achieved: 0" would be a claim no source makes.
         return self.reported_goal_count > 0
 
 
 def goal_statistics(group_by, count_goals=True, **filters):
-    """{region or programme id: GoalStatistics}, for published projects matching filters.
-
-    Without count_goals only the projects are counted, which is all a list of regions needs.
-    """
+    """{region or programme id: GoalStatistics} of the published projects matching filters."""
     projects = (
         Project.objects.published()
         .filter(**filters)
@@ -54,9 +43,7 @@ def goal_statistics(group_by, count_goals=True, **filters):
         .values(*dict.fromkeys([group_by, "programme"]))
         .annotate(project_count=Count("pk"))
     )
-    programmes = {
-        programme.pk: programme for programme in Programme.objects.only("pk", "slug", "name")
-    }
+    programmes = Programme.objects.only("pk", "slug", "name").in_bulk()
     statistics = {}
     other_programmes = {}
     for row in projects:
@@ -67,8 +54,7 @@ def goal_statistics(group_by, count_goals=True, **filters):
             counts.programme_project_count += row["project_count"]
         else:
             other_programmes.setdefault(row[group_by], set()).add(programme.pk)
-    for group, programme_ids in other_programmes.items():
-        # Programmes come ordered by name in Swedish collation.
+    for group, programme_ids in other_programmes.items():  # in the programmes' (Swedish) order
         statistics[group].other_programmes = tuple(
             programme.name for pk, programme in programmes.items() if pk in programme_ids
         )
@@ -96,8 +82,7 @@ def goal_statistics(group_by, count_goals=True, **filters):
 
 
 def with_statistics(records, group_by, count_goals=True):
-    """The regions or programmes (group_by) as a list, each with its published projects (and
-    their goals) counted in `stats`, counted again only when the data changes."""
+    """The regions or programmes as a list, each with its `stats`, kept until the data changes."""
     records = list(records)
     ids = sorted(record.pk for record in records)
     statistics = until_data_changes(

@@ -1,14 +1,10 @@
-"""Citable history: every published version of a project has its own dated permalink.
-
-A version is a saved state of the project while it was published; the goals, partners and
-contacts shown with it are those that existed at that moment. Drafts and the names of
-editors are never shown.
-"""
+"""Citable history: each published version of a project, with the goals, partners and contacts
+of that moment, has a dated permalink. Drafts and editors' names are never shown."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from projects.models import Contact, Goal, Partnership, Project
+from projects.models import Contact, Goal, Partnership, Project, sources_of
 
 # What readers see change between versions; the rest is bookkeeping.
 PUBLIC_FIELDS = [
@@ -23,12 +19,10 @@ PUBLIC_FIELDS = [
 
 
 def published_versions(project):
-    """The project's published versions, newest first."""
     return project.history.filter(status=Project.Status.PUBLISHED).order_by("-history_date")
 
 
 def changes_between(newer, older):
-    """The names of the public fields that differ between two versions."""
     if older is None:
         return []
     delta = newer.diff_against(older, included_fields=PUBLIC_FIELDS)
@@ -56,26 +50,18 @@ def project_version(request, slug, version_id):
     project = record.instance
     project.edited_at = current.edited_at_as_of(as_of)
     goals = Goal.history.as_of(as_of).filter(project_id=project.pk).select_related("source")
+    goals = sorted(goals, key=lambda goal: (goal.position, goal.pk))
+    partnerships = Partnership.history.as_of(as_of).filter(project_id=project.pk)
+    partnerships = partnerships.select_related("organisation", "source")
+    contacts = Contact.history.as_of(as_of).filter(project_id=project.pk)
     context = {
         "project": project,
         "version": record,
         "is_latest": published_versions(current).first() == record,
         "themes": [row.theme for row in record.themes.select_related("theme")],
-        "goals": sorted(goals, key=lambda goal: (goal.position, goal.pk)),
-        "partnerships": Partnership.history.as_of(as_of)
-        .filter(project_id=project.pk)
-        .select_related("organisation", "source"),
-        "contacts": Contact.history.as_of(as_of).filter(project_id=project.pk),
+        "goals": goals,
+        "partnerships": partnerships,
+        "contacts": contacts,
+        "sources": sources_of([project, *goals, *partnerships, *contacts]),
     }
-    context["sources"] = list(
-        dict.fromkeys(
-            record.source
-            for record in [
-                project,
-                *context["goals"],
-                *context["partnerships"],
-                *context["contacts"],
-            ]
-        )
-    )
     return render(request, "projects/project_detail.html", context)

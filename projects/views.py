@@ -16,28 +16,19 @@ from regions.models import Source
 PAGE_SIZE = 20
 
 
-class CountedPaginator(Paginator):
-    """Django's Paginator, told the count the facet counts already give: counting the list
-    again would search again, or read every published project's index entry."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count
-
-
 def project_list(request):
     project_filter = published_project_filter(request.GET)
     counts = project_filter.counts
-    # The page's ids first, in the list's order (a search's ranking) without the joins of
-    # what a card shows, then those twenty projects: a late page reads no rows it skips.
-    listed = project_filter.qs.values_list("pk", flat=True)
-    page = CountedPaginator(listed, PAGE_SIZE, project_filter.count()).get_page(
-        request.GET.get("page")
-    )
+    # The page's ids first, without the cards' joins, then its projects: a late page reads no
+    # rows it skips.
+    paginator = Paginator(project_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
+    # The count the facet counts give: counting the list again would search again.
+    paginator.count = project_filter.count()
+    page = paginator.get_page(request.GET.get("page"))
     shown = Project.objects.for_listing().in_bulk(page.object_list)
     page.object_list = [shown[pk] for pk in page.object_list]
-    # The 2017–2018 programme's share, read off its count, which applies every other filter:
-    # the list's share unless other programmes alone are chosen.
+    # The 2017–2018 programme's count applies every other filter: the list's share, unless
+    # other programmes alone are chosen.
     chosen = {programme.slug for programme in project_filter.cleaned("programme") or []}
     in_programme = counts["programme"].get(PROGRAMME_SLUG, 0)
     if chosen and PROGRAMME_SLUG not in chosen:
@@ -64,7 +55,6 @@ def project_detail(request, slug):
         "partnerships": project.partnerships.all(),
         "contacts": project.contacts.all(),
         "sources": project.cited_sources(),
-        # The dated permalink a reader cites: this page as it is now.
         "version": published_versions(project).first(),
         "is_latest": True,
     }
@@ -75,7 +65,6 @@ def project_detail(request, slug):
     return response
 
 
-# For each file format: the format, and the 400 that says in it what was wrong.
 EXPORT_FORMATS = {
     "csv": (exports.CSV, bad_filter_text),
     "json": (exports.JSON, bad_filter_json),

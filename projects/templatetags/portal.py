@@ -20,10 +20,7 @@ def number(value):
 
 @register.filter
 def paragraphs(text):
-    """Stored texts as HTML: blank lines part paragraphs, lines starting "- " form a list.
-
-    Everything is escaped first, so markup an editor types is shown, never run.
-    """
+    """Blank lines part paragraphs, "- " lines form a list; markup an editor types is escaped."""
     if not text:
         return ""
     blocks = []
