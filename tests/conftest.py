@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """Tests see each view do its work; the page cache has tests of its own
-    (tests/test_production.py), which switch it on."""
+    (tests/test_caching.py), which switch it on."""
     from django.core.cache import cache
 
     settings.CACHE_UNTIL_DATA_CHANGES = False

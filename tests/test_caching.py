@@ -2,6 +2,7 @@
 (asf_portal/caching.py), through every middleware as a browser or a CDN meets them."""
 
 import io
+import urllib.request
 import uuid
 from datetime import datetime
 
@@ -220,3 +221,21 @@ def test_a_head_request_is_answered_from_the_page_of_a_get(
     with django_assert_num_queries(1):
         head = client.head(LIST)
     assert head.status_code == 200 and head["ETag"] == page["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_real_server_a_committed_edit_replaces_the_kept_page(live_server, page_cache):
+    """The page kept for a repeated address, on a server thread with its own connection: an
+    edit committed elsewhere makes the next request build the page anew, with the edit."""
+    call_command("load_published_data", stdout=io.StringIO())  # the live server empties tables
+    project = Project.objects.published().filter(region__slug="kronoberg").first()
+
+    def page():
+        with urllib.request.urlopen(f"{live_server.url}{LIST}") as response:
+            return response.read().decode()
+
+    first = page()
+    assert project.title in first and page() == first  # kept: the same bytes, ETag and all
+    project.title = f"Ny titel {uuid.uuid4().hex[:8]}"
+    project.save()
+    assert project.title in page()

@@ -1,10 +1,14 @@
 """The facet cells: the list's counts summed from them are the counts of the projects, and
 they are made again whenever the data or the day changes."""
 
+import io
+import re
+import urllib.request
 from datetime import date, timedelta
 
 import psycopg2
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
@@ -147,3 +151,28 @@ def test_a_deleted_theme_leaves_the_counts_right(varied_projects):
     counts, tables = from_cells("theme=saljbolag")
     assert tables == {"cells"} and counts == from_projects("theme=saljbolag")
     assert "samverkan" not in counts[0]["theme"]
+
+
+def listed_count(live_server, query):
+    with urllib.request.urlopen(f"{live_server.url}/projekt/?{query}") as response:
+        page = response.read().decode()
+    return int(re.search(r'<h2 id="resultat-rubrik">(\d+) projekt', page).group(1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_commits_the_cells_it_makes_and_makes_them_again_after_an_edit(live_server):
+    """On a real server: the cells one request makes are committed (this test's own connection
+    reads them), and an edit committed afterwards has the next request make them anew."""
+    call_command("load_published_data", stdout=io.StringIO())  # the live server empties tables
+    kronoberg = Region.objects.get(slug="kronoberg")
+    in_kronoberg = Project.objects.published().filter(region=kronoberg)
+    assert listed_count(live_server, "region=kronoberg") == in_kronoberg.count()
+    assert FacetCellsMade.objects.get().data_changed_at == DataVersion.current()
+
+    moved = Project.objects.published().exclude(region=kronoberg).first()
+    moved.region = kronoberg
+    moved.save()
+    assert listed_count(live_server, "region=kronoberg") == in_kronoberg.count()
+    assert FacetCellsMade.objects.get().data_changed_at == DataVersion.current()
+    cells = FacetCell.objects.filter(region=kronoberg, theme=None)
+    assert sum(cells.values_list("projects", flat=True)) == in_kronoberg.count()
