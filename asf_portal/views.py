@@ -4,7 +4,6 @@ the health check and error page that load balancers and Django call."""
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import F
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -42,22 +41,14 @@ def region_list(request):
 
 
 def newest_projects(region):
-    """A region may hold thousands of projects: its pages show the newest, and link to all."""
-    return list(
-        Project.objects.published()
-        .for_region(region)
-        .for_listing()
-        # and the sources, which the page cites
-        .select_related("source")
-        .only(*Project.LISTED_FIELDS, "source")
-        .order_by(F("period_start").desc(nulls_last=True), "title")[:PROJECTS_ON_REGION_PAGE]
-    )
+    return Project.objects.published().for_region(region).newest_first()[:PROJECTS_ON_REGION_PAGE]
 
 
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.with_details(), slug=slug)
     with_statistics([region], "region")
-    projects = newest_projects(region)
+    # A region may hold thousands of projects: its page shows the newest, and links to all.
+    projects = list(newest_projects(region))
     context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
     return render(request, "regions/region_detail.html", context)
 

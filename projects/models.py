@@ -135,6 +135,15 @@ class ProjectQuerySet(models.QuerySet):
     def ranked_by(self, text):
         return self.annotate(rank=search.rank(text)).order_by("-rank", "title", "pk")
 
+    def newest_first(self):
+        """As a region's page lists them: the latest period first, with the sources it cites."""
+        return (
+            self.for_listing()
+            .select_related("source")
+            .only(*Project.LISTED_FIELDS, "source")
+            .order_by(F("period_start").desc(nulls_last=True), "title")
+        )
+
     def recently_changed(self):
         return self.order_by("-updated_at", "pk")
 
