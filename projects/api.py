@@ -107,22 +107,16 @@ PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
 PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
 
 
-def regions_with_details():
-    return Region.objects.select_related("county", "source", "action_plan").prefetch_related(
-        "action_plan__priorities", "figures", "contacts"
-    )
-
-
 @require_safe
 def region_list(request):
     origin = site_origin(request)
-    regions = [record(region, REGION_FIELDS, origin) for region in regions_with_details()]
+    regions = [record(region, REGION_FIELDS, origin) for region in Region.objects.with_details()]
     return json_response({"count": len(regions), "results": regions})
 
 
 @require_safe
 def region_detail(request, slug):
-    region = regions_with_details().filter(slug=slug).first()
+    region = Region.objects.with_details().filter(slug=slug).first()
     if region is None:
         return json_errors([f"Det finns ingen region med id {slug}."], status=404)
     return json_response(record(region, REGION_FIELDS, site_origin(request)))
