@@ -13,8 +13,7 @@ from projects.models import (
 )
 from regions import admin as regions_admin
 from regions.models import Region
-from regions.scoped_admin import RegionScopedAdmin
-from regions.versioned_admin import VersionedInline
+from regions.scoped_admin import RegionScopedAdmin, VersionedInline
 
 
 class GoalInline(VersionedInline, admin.StackedInline):
@@ -27,6 +26,7 @@ class GoalInline(VersionedInline, admin.StackedInline):
         ("target_value", "target_unit"),
         "source",
         ("status", "outcome_value", "reported_on", "report_source"),
+        "seen_version",
     ]
 
 
@@ -76,6 +76,7 @@ class ProjectAdmin(RegionScopedAdmin):
                     "region",
                     "programme",
                     "source",
+                    "seen_version",
                 ]
             },
         ),

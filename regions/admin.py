@@ -13,8 +13,7 @@ from regions.models import (
     Source,
 )
 from regions.roles import is_administrator
-from regions.scoped_admin import RegionScopedAdmin
-from regions.versioned_admin import VersionedInline
+from regions.scoped_admin import RegionScopedAdmin, VersionedInline
 
 
 @admin.register(Source)

@@ -1,20 +1,50 @@
-"""Region scope in the admin: a regional editor or reader sees only their regions' content
-wherever the admin reaches it, and changes only that of the regions they edit."""
+"""The admin of the regions' content. A regional editor or reader sees only their regions'
+content wherever the admin reaches it, and changes only that of the regions they edit. Forms
+lose no edits (regions.versioned_forms); history is seen by whoever may see a record, and
+administrators alone restore from it, deleted records included."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
-from regions.roles import editable_region_ids, viewable_region_ids
-from regions.versioned_admin import VersionedAdmin
+from regions.roles import editable_region_ids, is_administrator, viewable_region_ids
+from regions.versioned_forms import (
+    InlineVersionCheckedForm,
+    VersionCheckedForm,
+    VersionedInlineFormSet,
+)
+
+# Bulk actions would change many records past the version check: none are offered.
+admin.site.disable_action("delete_selected")
 
 
-class RegionScopedAdmin(VersionedAdmin):
+# Where an admin of Versioned content lists its fields, it lists the version check's hidden
+# "seen_version" too: the admin renders only the fields listed.
+class VersionedInline:
+    form = InlineVersionCheckedForm
+    formset = VersionedInlineFormSet
+
+
+class RegionScopedAdmin(SimpleHistoryAdmin):
     """An admin for content that belongs to a region, reached through `region_lookup`."""
 
     region_lookup = "region"
+    form = VersionCheckedForm
+    change_list_template = "admin/versioned_change_list.html"
+    history_list_display = ["version"]
+    # simple-history's pages in Swedish; a version links to its restore form only for those
+    # who may restore.
+    object_history_template = "admin/version_history.html"
+    object_history_list_template = "admin/version_history_list.html"
+    object_history_form_template = "admin/version_restore_form.html"
 
     def region_ids(self, request, editable=False):
         """The regions whose content the user sees, or with `editable` changes; None: all."""
@@ -27,6 +57,10 @@ class RegionScopedAdmin(VersionedAdmin):
     def scope(self, region_ids):
         return Q(**{f"{self.region_lookup}__in": region_ids})
 
+    def scoped(self, request, queryset, editable=False):
+        region_ids = self.region_ids(request, editable)
+        return queryset if region_ids is None else queryset.filter(self.scope(region_ids))
+
     def region_id_of(self, obj):
         *path, last = self.region_lookup.split("__")
         for step in path:
@@ -37,51 +71,94 @@ class RegionScopedAdmin(VersionedAdmin):
 
     def in_scope(self, request, obj, editable=False):
         region_ids = self.region_ids(request, editable)
-        return region_ids is None or self.region_id_of(obj) in region_ids
+        return obj is None or region_ids is None or self.region_id_of(obj) in region_ids
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        region_ids = self.region_ids(request)
-        return queryset if region_ids is None else queryset.filter(self.scope(region_ids))
+        return self.scoped(request, super().get_queryset(request))
 
     def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj))
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
+        return allowed and self.in_scope(request, obj, editable=True)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or self.in_scope(request, obj, editable=True))
+        return allowed and self.in_scope(request, obj, editable=True)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Choices of content that belongs to a region (a region, a project, an action plan):
         only the user's own regions', as the chosen model's own admin scopes them."""
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        region_ids = self.region_ids(request, editable=True)
         related = db_field.related_model
-        if field is None or region_ids is None or not self.admin_site.is_registered(related):
+        if field is None or not self.admin_site.is_registered(related):
             return field
         related_admin = self.admin_site.get_model_admin(related)
         if isinstance(related_admin, RegionScopedAdmin):
-            field.queryset = field.queryset.filter(related_admin.scope(region_ids))
+            field.queryset = related_admin.scoped(request, field.queryset, editable=True)
         return field
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             # Autocomplete offers choices for a form: only what the user may put there.
-            region_ids = self.region_ids(request, editable=True)
-            if region_ids is not None:
-                queryset = queryset.filter(self.scope(region_ids))
+            queryset = self.scoped(request, queryset, editable=True)
         return queryset, may_have_duplicates
 
-    def deleted_history(self, request):
-        history = super().deleted_history(request)
-        region_ids = self.region_ids(request)
-        return history if region_ids is None else history.filter(self.scope(region_ids))
+    def get_urls(self):
+        opts = self.model._meta
+        deleted = path(
+            "borttagna/",
+            self.admin_site.admin_view(self.deleted_view),
+            name=f"{opts.app_label}_{opts.model_name}_deleted",
+        )
+        return [deleted, *super().get_urls()]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring is the administrators' alone (simple-history's view lets anyone who may
+        # view the record save an old version of it).
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        # The version check locks the record, which takes a transaction: Django's change view
+        # runs in one, simple-history's restore view does not.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST":
+                # A deleted record has no row to lock: two administrators restoring it at once
+                # would both insert it, and the second fail. Its versions are locked instead, so
+                # the second waits, then finds it restored and is refused like any stale save.
+                versions = self.model.history.filter(
+                    **{self.model._meta.pk.attname: unquote(object_id)}
+                )
+                list(versions.select_for_update().values_list("pk", flat=True))
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view_title(self, request, obj):
+        return f"Historik: {obj}"
+
+    def history_form_view_title(self, request, obj):
+        return f"Återställ {obj}"
+
+    def revert_disabled(self, request, obj=None):
+        return not is_administrator(request.user) or super().revert_disabled(request, obj)
+
+    def deleted_view(self, request):
+        """Deleted records the user may see, each with a link to its history to restore it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        existing = self.model._default_manager.values("pk")
+        history = self.model.history.filter(history_type="-").exclude(
+            **{f"{self.model._meta.pk.attname}__in": existing}
+        )
+        history = self.scoped(request, history.select_related("history_user"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Borttagna {self.model._meta.verbose_name_plural}",
+            "records": history.order_by("-history_date")[:200],
+            "may_restore": is_administrator(request.user),
+        }
+        return render(request, "admin/deleted_records.html", context)
 
 
 def view_on_site(request, content_type_id, object_id):
@@ -96,6 +173,3 @@ def view_on_site(request, content_type_id, object_id):
     if obj is None or not model_admin.has_view_permission(request, obj):
         raise Http404("Posten finns inte.")
     return shortcut(request, content_type_id, object_id)
-
-
-admin.site.disable_action("delete_selected")
