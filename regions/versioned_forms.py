@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from simple_history.models import to_historic
 from simple_history.utils import get_m2m_reverse_field_name
@@ -71,16 +71,18 @@ class VersionCheckedForm(forms.ModelForm):
         ]
         self.current = type(self.instance)._default_manager.get(pk=self.instance.pk)
         now = model_to_dict(self.current, fields=names)
-        then = historical_values(record, self.fields, names) if record else None
+        then = None
+        if record:  # the version's values as model_to_dict gives a record's
+            then = {**model_to_dict(record, fields=names), **many_to_many_values(record, names)}
         self.data = self.data.copy()
         conflicts = []
         for name in names:
             field, typed = self.fields[name], self[name].data
             if not field.has_changed(now[name], typed):
                 continue
-            if then is not None and not field.has_changed(then[name], typed):
+            if then is not None and not field.has_changed(then.get(name), typed):
                 self.put(name, now[name])
-            elif then is None or field.has_changed(then[name], as_posted(field, now[name])):
+            elif then is None or field.has_changed(then.get(name), as_posted(field, now[name])):
                 conflicts.append(name)
         # The values compared so far are stale now.
         self.__dict__.pop("changed_data", None)
@@ -120,21 +122,15 @@ def as_posted(field, value):
     return "" if value is None else str(value)
 
 
-def historical_values(record, form_fields, names):
-    """A version's values as model_to_dict gives a record's: the form's initial data."""
-    values = model_to_dict(record, fields=names)
-    values.update(many_to_many_values(record, form_fields))
-    return {name: values.get(name) for name in names}
-
-
-def many_to_many_values(record, form_fields):
-    values = {}
-    for field in record._history_m2m_fields:
-        if field.name in form_fields:
-            target = get_m2m_reverse_field_name(field)
-            rows = getattr(record, field.name).all()
-            values[field.name] = [getattr(row, f"{target}_id") for row in rows]
-    return values
+def many_to_many_values(record, names):
+    return {
+        field.name: [
+            getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
+            for row in getattr(record, field.name).all()
+        ]
+        for field in record._history_m2m_fields
+        if field.name in names
+    }
 
 
 def versions_of(instance):
@@ -221,9 +217,12 @@ def current_version(instance, lock=False):
 SAVED_AT_FORMAT = r"j F Y \k\l. H.i"  # 22 november 2026 kl. 10.31
 
 
+def name_of(user):
+    return user.get_full_name() or user.get_username()
+
+
 def by_whom(record):
-    user = record.history_user
-    who = f" av {user.get_full_name() or user.get_username()}" if user else ""
+    who = f" av {name_of(record.history_user)}" if record.history_user else ""
     return who + " " + date_format(localtime(record.history_date), SAVED_AT_FORMAT)
 
 
@@ -256,14 +255,10 @@ def changed_meanwhile(instance, seen_version, latest, conflicts):
 
 def overwrite_warning(latest, current, name):
     user = latest.history_user if latest is not None else None
-    who = (user.get_full_name() or user.get_username()) if user else "Någon"
-    field = current._meta.get_field(name)
+    who = name_of(user) if user else "Någon"
+    field, value = current._meta.get_field(name), getattr(current, name)
     if field.many_to_many:
-        value = getattr(current, name).all()
-    elif field.many_to_one:
-        value = getattr(current, name)
-    else:
-        value = field.value_from_object(current)
+        value = value.all()
     return (
         f"{who} ändrade det här fältet till ”{shorten(readable(field, value))}” medan du hade "
         "formuläret öppet. Ditt värde står kvar: spara igen för att skriva över deras."
@@ -285,6 +280,5 @@ def readable(field, value):
     return value
 
 
-def shorten(value, length=80):
-    text = "" if value is None else str(value)
-    return text if len(text) <= length else text[: length - 1] + "…"
+def shorten(value):
+    return Truncator("" if value is None else value).chars(80)
