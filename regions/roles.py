@@ -34,22 +34,20 @@ SHARED = [
 ]
 EDITOR_MAY_ADD = ["regions.source", "projects.organisation"]
 
+
+def grants(models, actions):
+    return [(model, action) for model in models for action in actions]
+
+
 ROLES = {
     ADMINISTRATORS: None,  # every permission of the portal's apps
     REGIONAL_EDITORS: [
-        *(
-            f"{model}:{action}"
-            for model in REGIONAL_CONTENT
-            for action in ("view", "add", "change", "delete")
-        ),
-        "regions.region:view",
-        "regions.region:change",
-        *(f"{model}:view" for model in SHARED),
-        *(f"{model}:add" for model in EDITOR_MAY_ADD),
+        *grants(REGIONAL_CONTENT, ["view", "add", "change", "delete"]),
+        *grants(["regions.region"], ["view", "change"]),
+        *grants(SHARED, ["view"]),
+        *grants(EDITOR_MAY_ADD, ["add"]),
     ],
-    REGIONAL_READERS: [
-        *(f"{model}:view" for model in [*REGIONAL_CONTENT, "regions.region", *SHARED]),
-    ],
+    REGIONAL_READERS: grants([*REGIONAL_CONTENT, "regions.region", *SHARED], ["view"]),
 }
 
 
@@ -59,17 +57,16 @@ def ensure_roles(**kwargs):
     portal = Permission.objects.filter(
         content_type__app_label__in=["regions", "projects", "auth", "axes"]
     )
-    for name, grants in ROLES.items():
+    for name, granted in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        if grants is None:
+        if granted is None:
             permissions = list(portal.exclude(content_type__model__startswith="historical"))
         else:
-            permissions = [permission_for(grant) for grant in grants]
+            permissions = [permission_for(*grant) for grant in granted]
         group.permissions.set(permissions)
 
 
-def permission_for(grant):
-    model_label, action = grant.split(":")
+def permission_for(model_label, action):
     app_label, model = model_label.split(".")
     return Permission.objects.get_by_natural_key(f"{action}_{model}", app_label, model)
 
