@@ -60,10 +60,7 @@ def bar_chart(title, rows):
     for label, value in rows:
         # A word longer than a line is kept whole.
         texts = textwrap.wrap(str(label), LABEL_CHARACTERS, break_long_words=False) or [""]
-        lines = [
-            Line(text=text, y=top + index * LINE_HEIGHT + LINE_HEIGHT / 2)
-            for index, text in enumerate(texts)
-        ]
+        lines = [Line(text, top + (index + 0.5) * LINE_HEIGHT) for index, text in enumerate(texts)]
         y = top + len(texts) * LINE_HEIGHT + LABEL_GAP
         width = round(BAR_AREA * value / largest, 1)
         bars.append(

@@ -87,10 +87,7 @@ def build_tiles(counties):
             continue  # left off the map; the list of regions on the page still shows it
         column, row, label = GRID[county.code]
         region = next((r for r in county.regions.all() if r.funded_2017_2018), None)
-        if region:
-            accessible_name = f"{county.name}: {region.name}, finansierad 2017–2018"
-        else:
-            accessible_name = f"{county.name}: ingen region med finansiering 2017–2018"
+        funding = f"{region.name}, finansierad" if region else "ingen region med finansiering"
         tiles.append(
             Tile(
                 code=county.code,
@@ -100,7 +97,7 @@ def build_tiles(counties):
                 funded=region is not None,
                 url=region.get_absolute_url() if region else None,
                 region_name=region.name if region else None,
-                accessible_name=accessible_name,
+                accessible_name=f"{county.name}: {funding} 2017–2018",
             )
         )
     # Keyboard focus moves through the linked tiles in this order.
