@@ -44,9 +44,10 @@ class VersionCheckedForm(forms.ModelForm):
         current = current_version(self.instance, lock=True)
         # The next version follows the newest, also when an old or deleted one is restored.
         self.instance.version = current if current is not None else last_version(self.instance)
-        seen = cleaned_data.get("seen_version")
-        if current is None or seen == current:
+        seen_version = cleaned_data.get("seen_version")
+        if current is None or seen_version == current:
             return cleaned_data
+        seen = versions_of(self.instance).filter(version=seen_version).first()
         conflicts, untouched = self.take_changes_made_since(seen)
         # Saving again from here saves the form as it now shows: theirs merged with the user's.
         self.data[self.add_prefix("seen_version")] = str(current)
@@ -60,20 +61,21 @@ class VersionCheckedForm(forms.ModelForm):
         raise ValidationError(changed_meanwhile(self.instance, seen, latest, conflicts))
 
     def take_changes_made_since(self, seen):
-        """Put into the form what others saved since version `seen` wherever the user left a
+        """Put into the form what others saved since the `seen` version wherever the user left a
         field as it was. Returns the fields both changed (the user's value stays, to confirm by
         saving again) and whether the user's values are now all the current ones."""
-        record = versions_of(self.instance).filter(version=seen).first()
-        names = [
-            name
-            for name in self.fields
-            if name in self.merged_field_names() and name not in self._errors
-        ]
+        opts = self._meta.model._meta
+        editable = {
+            field.name
+            for field in [*opts.concrete_fields, *opts.many_to_many]
+            if field.editable and not field.primary_key
+        }
+        names = [name for name in self.fields if name in editable and name not in self._errors]
         self.current = type(self.instance)._default_manager.get(pk=self.instance.pk)
         now = model_to_dict(self.current, fields=names)
         then = None
-        if record:  # the version's values as model_to_dict gives a record's
-            then = {**model_to_dict(record, fields=names), **many_to_many_values(record, names)}
+        if seen:  # the version's values as model_to_dict gives a record's
+            then = {**model_to_dict(seen, fields=names), **many_to_many_values(seen, names)}
         self.data = self.data.copy()
         conflicts = []
         for name in names:
@@ -91,20 +93,9 @@ class VersionCheckedForm(forms.ModelForm):
         )
         return conflicts, untouched
 
-    def merged_field_names(self):
-        opts = self._meta.model._meta
-        return {
-            field.name
-            for field in [*opts.concrete_fields, *opts.many_to_many]
-            if field.editable and not field.primary_key
-        }
-
     def put(self, name, value):
-        key, posted = self.add_prefix(name), as_posted(self.fields[name], value)
-        if isinstance(posted, list):
-            self.data.setlist(key, posted)
-        else:
-            self.data[key] = posted
+        posted = as_posted(self.fields[name], value)
+        self.data.setlist(self.add_prefix(name), posted if isinstance(posted, list) else [posted])
 
     def has_changed(self):
         if self.untouched_since_seen:
@@ -226,8 +217,7 @@ def by_whom(record):
     return who + " " + date_format(localtime(record.history_date), SAVED_AT_FORMAT)
 
 
-def changed_meanwhile(instance, seen_version, latest, conflicts):
-    seen = versions_of(instance).filter(version=seen_version).first()
+def changed_meanwhile(instance, seen, latest, conflicts):
     who = by_whom(latest) if latest is not None else ""
     message = f"Posten har sparats{who} sedan du öppnade den, så dina ändringar sparades inte."
     if latest is not None and seen is not None:
