@@ -143,7 +143,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.matching(text)
 
     def filter_facet(self, queryset, name, values):
-        if not values:
+        if not values:  # none chosen: an empty queryset, which django-filter passes on
             return queryset
         if name == "theme":
             # Exists rather than a join: a project with two chosen themes is listed once.
@@ -220,11 +220,8 @@ class ProjectFilter(django_filters.FilterSet):
         return counts
 
     def count_choices(self):
-        chosen = {
-            name: value
-            for name, value in getattr(self.form, "cleaned_data", {}).items()
-            if value and name != "sort"
-        }
+        filtering = [name for name in self.filters if name != "sort"]
+        chosen = {name: self.cleaned(name) for name in filtering if self.cleaned(name)}
         counts = {"theme": self.count_themes(without(chosen, "theme"))}
         if self.cells(chosen) is not None:
             # From the cells, few rows a facet: one query each.
