@@ -15,7 +15,7 @@ from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
 from projects.facet_cells import FacetCell
 from projects.models import Programme, Project, Theme
-from projects.periods import STATUS_CHOICES, period_columns, year_condition
+from projects.periods import STATUS_CHOICES, period_columns, year_condition, years_between
 from regions.models import Region
 
 SEARCH_MAX_LENGTH = 200
@@ -56,12 +56,6 @@ class Facet:
             for choice in self.choices(*(row[column] for column in self.columns)):
                 counts[choice] += row["n"]
         return counts
-
-
-def years_between(start_year, end_year):
-    if start_year is None or end_year is None:
-        return []
-    return [str(year) for year in range(start_year, end_year + 1)]
 
 
 # Each counted filter but the themes (many to a project, counted apart: by the cells' theme, or
