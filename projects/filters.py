@@ -216,24 +216,28 @@ class ProjectFilter(django_filters.FilterSet):
     def count_choices(self):
         filtering = [name for name in self.filters if name != "sort"]
         chosen = {name: self.cleaned(name) for name in filtering if self.cleaned(name)}
-        counts = {"theme": self.count_themes(without(chosen, "theme"))}
         if self.cells(chosen) is not None:
-            # From the cells, few rows a facet: one query each.
-            for name, facet in FACETS.items():
-                rows = self.cells(without(chosen, name))
-                if "theme" not in chosen:
-                    rows = rows.filter(theme=None)
-                counts[name] = facet.tally(rows.counted_by(facet.columns))
+            groups = [[name] for name in FACETS]  # from the cells: few rows a facet
         else:
             # From the projects, the facets no filter is chosen for share one grouped query.
             unchosen = [name for name in FACETS if name not in chosen]
-            groups = [unchosen] if unchosen else []
-            groups += [[name] for name in FACETS if name in chosen]
-            for names in groups:
-                columns = [column for name in names for column in FACETS[name].columns]
-                rows = self.listed(without(chosen, *names)).counted_by(columns, self.today)
-                counts.update({name: FACETS[name].tally(rows) for name in names})
+            groups = [[name] for name in FACETS if name in chosen]
+            groups += [unchosen] if unchosen else []
+        counts = {"theme": self.count_themes(without(chosen, "theme"))}
+        for names in groups:
+            columns = [column for name in names for column in FACETS[name].columns]
+            rows = self.grouped(without(chosen, *names), columns)
+            counts.update({name: FACETS[name].tally(rows) for name in names})
         return {name: self.by_choice(name, counts[name]) for name in self.COUNTED}
+
+    def grouped(self, chosen, columns):
+        """The projects the `chosen` filters list, counted by `columns`."""
+        cells = self.cells(chosen)
+        if cells is None:
+            return self.listed(chosen).counted_by(columns, self.today)
+        if "theme" not in chosen:
+            cells = cells.filter(theme=None)  # each project once, under no theme
+        return cells.counted_by(columns)
 
     def count_themes(self, chosen):
         cells = self.cells(chosen)
