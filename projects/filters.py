@@ -1,18 +1,21 @@
 """The project list's filters, one FilterSet reused wherever projects are listed, and how many
 projects each choice would give (its facet counts)."""
 
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from asf_portal.caching import until_data_changes
 from asf_portal.querystrings import without_empty_values
-from projects import facet_cells
-from projects.facet_cells import FACETS, current_cells, grouped, tally
+from projects.facet_cells import FacetCell
 from projects.models import Programme, Project, Theme
-from projects.periods import STATUS_CHOICES
+from projects.periods import STATUS_CHOICES, period_columns, year_condition, years_between
 from regions.models import Region
 
 SEARCH_MAX_LENGTH = 200
@@ -36,6 +39,33 @@ def project_years(queryset):
         return []
     years = range(bounds["first"].year, bounds["last"].year + 1)
     return [(str(year), str(year)) for year in years]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How a filter's choices are counted: the columns the projects (and the facet cells) are
+    grouped by, the condition chosen values put on them, and the choices a group counts under."""
+
+    columns: list
+    condition: Callable
+    choices: Callable = lambda value: [value]
+
+    def tally(self, rows):
+        counts = Counter()
+        for row in rows:
+            for choice in self.choices(*(row[column] for column in self.columns)):
+                counts[choice] += row["n"]
+        return counts
+
+
+# Each counted filter but the themes (many to a project, counted apart: by the cells' theme, or
+# the themes table). A new one needs its columns in FacetCell.COLUMNS too, and a migration.
+FACETS = {
+    "region": Facet(["region"], lambda regions: Q(region__in=regions)),
+    "programme": Facet(["programme"], lambda programmes: Q(programme__in=programmes)),
+    "year": Facet(["start_year", "end_year"], year_condition, years_between),
+    "status": Facet(["period_status"], lambda statuses: Q(period_status__in=statuses)),
+}
 
 
 def chosen_by_slug(label, model):
@@ -95,7 +125,7 @@ class ProjectFilter(django_filters.FilterSet):
         if data is not None:
             data = without_empty_values(data)
         today = timezone.localdate()
-        queryset = queryset.alias(**facet_cells.columns(today))
+        queryset = queryset.alias(**period_columns(today))
         super().__init__(data, queryset=queryset, **kwargs)
         # The facet cells count the published projects: right only when those are the list's.
         self.counted_from_cells = counted_from_cells
@@ -107,7 +137,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.matching(text)
 
     def filter_facet(self, queryset, name, values):
-        if not values:
+        if not values:  # none chosen: an empty queryset, which django-filter passes on
             return queryset
         if name == "theme":
             # Exists rather than a join: a project with two chosen themes is listed once.
@@ -178,28 +208,47 @@ class ProjectFilter(django_filters.FilterSet):
         Kept until the data changes, and the day (which projects are "pågående")."""
         self.is_valid()  # the counts apply the valid filters only
         key = [self.today, *self.selection()]
-        counts = until_data_changes("project-facets", key, self._counts)
+        counts = until_data_changes("project-facets", key, self.count_choices)
         for name, of_choice in counts.items():
             self.form.fields[name].widget.counts = of_choice
         return counts
 
-    def _counts(self):
-        chosen = {
-            name: value
-            for name, value in getattr(self.form, "cleaned_data", {}).items()
-            if value and name != "sort"
-        }
-        counts = {"theme": tally("theme", self._theme_rows(chosen))}
-        # Counted from the projects, the unchosen facets share one grouped query; from the cells,
-        # one a facet (few rows each, many for all together).
-        unchosen = [name for name in FACETS if name not in chosen]
-        together = [unchosen] if unchosen and self._cells(chosen) is None else []
-        for names in together + [[name] for name in FACETS if not together or name in chosen]:
-            rows = self._rows(names, without(chosen, *names))
-            counts.update({name: tally(name, rows) for name in names})
-        return {name: self._by_choice(name, counts[name]) for name in self.COUNTED}
+    def count_choices(self):
+        filtering = [name for name in self.filters if name != "sort"]
+        chosen = {name: self.cleaned(name) for name in filtering if self.cleaned(name)}
+        if self.cells(chosen) is not None:
+            groups = [[name] for name in FACETS]  # from the cells: few rows a facet
+        else:
+            # From the projects, the facets no filter is chosen for share one grouped query.
+            unchosen = [name for name in FACETS if name not in chosen]
+            groups = [[name] for name in FACETS if name in chosen]
+            groups += [unchosen] if unchosen else []
+        counts = {"theme": self.count_themes(without(chosen, "theme"))}
+        for names in groups:
+            columns = [column for name in names for column in FACETS[name].columns]
+            rows = self.grouped(without(chosen, *names), columns)
+            counts.update({name: FACETS[name].tally(rows) for name in names})
+        return {name: self.by_choice(name, counts[name]) for name in self.COUNTED}
 
-    def _by_choice(self, name, counts):
+    def grouped(self, chosen, columns):
+        """The projects the `chosen` filters list, counted by `columns`."""
+        cells = self.cells(chosen)
+        if cells is None:
+            return self.listed(chosen).counted_by(columns, self.today)
+        if "theme" not in chosen:
+            cells = cells.filter(theme=None)  # each project once, under no theme
+        return cells.counted_by(columns)
+
+    def count_themes(self, chosen):
+        cells = self.cells(chosen)
+        if cells is not None:
+            rows = cells.exclude(theme=None).counted_by(["theme"])
+        else:
+            tagged = Project.themes.through.objects.filter(project__in=self.listed(chosen))
+            rows = tagged.values("theme").annotate(n=Count("*")).order_by()
+        return {row["theme"]: row["n"] for row in rows}
+
+    def by_choice(self, name, counts):
         """{choice's value in the address: count}, from counts by id or by value."""
         field = self.form.fields[name]
         if hasattr(field, "queryset"):
@@ -208,30 +257,13 @@ class ProjectFilter(django_filters.FilterSet):
             }
         return {value: counts.get(value, 0) for value, _ in field.choices}
 
-    def _rows(self, names, chosen):
-        cells = self._cells(chosen)
-        if cells is None:
-            return grouped(self._listed(chosen), names, self.today)
-        if "theme" not in chosen:
-            cells = cells.filter(theme=None)
-        columns = [column for name in names for column in FACETS[name].columns]
-        return cells.values(*columns).annotate(n=Sum("projects"))
-
-    def _theme_rows(self, chosen):
-        chosen = without(chosen, "theme")
-        cells = self._cells(chosen)
-        if cells is not None:
-            return cells.exclude(theme=None).values("theme").annotate(n=Sum("projects"))
-        tagged = Project.themes.through.objects.filter(project__in=self._listed(chosen))
-        return tagged.values("theme").annotate(n=Count("*")).order_by()
-
-    def _listed(self, chosen):
+    def listed(self, chosen):
         queryset = self.queryset.order_by()
         for name, value in chosen.items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def _cells(self, chosen):
+    def cells(self, chosen):
         """The facet cells the `chosen` filters let through; None under a search, or several
         themes (a project with two of them, in two cells, would count twice)."""
         if "q" in chosen or len(chosen.get("theme", [])) > 1 or self.current_cells is None:
@@ -244,7 +276,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     @cached_property
     def current_cells(self):
-        return current_cells(self.today) if self.counted_from_cells else None
+        return FacetCell.objects.current(self.today) if self.counted_from_cells else None
 
 
 def without(chosen, *names):

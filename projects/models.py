@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
 from projects.parts import Contact, Goal, Partnership
+from projects.periods import period_columns
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
 
@@ -146,6 +147,13 @@ class ProjectQuerySet(models.QuerySet):
 
     def recently_changed(self):
         return self.order_by("-updated_at", "pk")
+
+    def counted_by(self, columns, today):
+        """How many projects share each value of `columns`: fields, or their period_columns()."""
+        computed = period_columns(today)
+        fields = [column for column in columns if column not in computed]
+        wanted = {name: computed[name] for name in columns if name in computed}
+        return self.order_by().values(*fields, **wanted).annotate(n=Count("*"))
 
 
 def format_period(start, end, precision):
