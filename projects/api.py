@@ -25,9 +25,7 @@ PAGE_SIZE = 50
 
 def action_plan_record(region):
     plan = getattr(region, "action_plan", None)  # a region may have none
-    if plan is None:
-        return None
-    return {
+    return plan and {
         "year": plan.year,
         "summary": plan.summary,
         "priorities": [priority.text for priority in plan.priorities.all()],

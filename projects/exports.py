@@ -140,7 +140,7 @@ def in_chunks(iterable, size):
 
 
 def project_rows(queryset):
-    """The queryset's projects as its fields read them, a chunk at a time: each chunk's themes, goals,
+    """The projects as the fields read them, a chunk at a time: each chunk's themes, goals,
     partners, contacts and edits in a query each, the few regions, programmes and sources once."""
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
