@@ -18,6 +18,7 @@ from django.utils.cache import (
     patch_cache_control,
     set_response_etag,
 )
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import http_date
 from django.utils.log import log_response
 from django.views.defaults import bad_request
@@ -107,23 +108,19 @@ class PublicPageCacheMiddleware:
         if not response.has_header("Last-Modified"):
             start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
             response["Last-Modified"] = http_date(max(changed_at, start_of_today).timestamp())
-        if self.is_shareable(request, response):
-            set_response_etag(response)
-            timeout = settings.CACHE_MIDDLEWARE_SECONDS
-            key = learn_cache_key(keyed, response, timeout, key_prefix, cache=cache)
-            cache.set(key, response, timeout)
-        return response
-
-    @staticmethod
-    def is_shareable(request, response):
         # Not what sets a cookie or holds this visitor's CSRF token.
-        return (
+        if (
             settings.CACHE_MIDDLEWARE_SECONDS > 0
             and request.method == "GET"
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        )
+        ):
+            set_response_etag(response)
+            timeout = settings.CACHE_MIDDLEWARE_SECONDS
+            key = learn_cache_key(keyed, response, timeout, key_prefix, cache=cache)
+            cache.set(key, response, timeout)
+        return response
 
 
 # The project filters (list, exports, feed, API), the comparison's, page numbers, sitemap pages.
@@ -150,15 +147,12 @@ def use_recognised_parameters(request):
     return keyed
 
 
-class TooManyParametersMiddleware:
+class TooManyParametersMiddleware(MiddlewareMixin):
     """Too many query parameters get the Swedish 400 page, in every mode: left to a view, with
     DEBUG on the request ends as a slow 500 (Django ticket #35673). Placed after the
     middleware that add headers, so the 400 has them all."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         try:
             request.GET  # noqa: B018 (parsing it is the point)
         except TooManyFieldsSent as error:
@@ -171,4 +165,3 @@ class TooManyParametersMiddleware:
                 logger=logging.getLogger("django.security.TooManyFieldsSent"),
             )
             return response
-        return self.get_response(request)

@@ -22,16 +22,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("regioner/", include((region_patterns, "regions"))),
     path("projekt/", include("projects.urls")),
-    path("om/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
-    path(
-        "tillganglighet/",
-        TemplateView.as_view(template_name="pages/accessibility.html"),
-        name="accessibility",
-    ),
-    path(
-        "personuppgifter/",
-        TemplateView.as_view(template_name="pages/privacy.html"),
-        name="privacy",
+    *(
+        path(route, TemplateView.as_view(template_name=f"pages/{name}.html"), name=name)
+        for route, name in [
+            ("om/", "about"),
+            ("tillganglighet/", "accessibility"),
+            ("personuppgifter/", "privacy"),
+        ]
     ),
     path("statistik/", views.statistics, name="statistics"),
     path("jamfor/", views.compare, name="compare"),

@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from projects.export_fields import (
+    CONTACT_RECORD,
     PROJECT_FIELDS,
     Field,
-    contact_record,
     contacts_field,
     record,
+    related_record,
     site_origin,
     source_fields,
 )
@@ -24,22 +25,19 @@ PAGE_SIZE = 50
 
 def action_plan_record(region):
     plan = getattr(region, "action_plan", None)  # a region may have none
-    if plan is None:
-        return None
-    return {
+    return plan and {
         "year": plan.year,
         "summary": plan.summary,
         "priorities": [priority.text for priority in plan.priorities.all()],
     }
 
 
-def figure_record(figure):
-    return {
-        "value": figure.value,
-        "unit": figure.unit,
-        "approximate": figure.is_approximate,
-        "statement": figure.statement,
-    }
+FIGURE_RECORD = {
+    "value": "value",
+    "unit": "unit",
+    "approximate": "is_approximate",
+    "statement": "statement",
+}
 
 
 def api_url_field(view_name, what):
@@ -82,9 +80,9 @@ REGION_FIELDS = [
         "Siffror",
         "Siffror som källorna ger om regionen: värde (value), enhet (unit), om källan anger "
         "värdet som ungefärligt (approximate) och meningen som siffran står i (statement).",
-        lambda r: [figure_record(figure) for figure in r.figures.all()],
+        lambda r: [related_record(figure, FIGURE_RECORD) for figure in r.figures.all()],
     ),
-    contacts_field(lambda r: [contact_record(contact) for contact in r.contacts.all()]),
+    contacts_field(lambda r: [related_record(c, CONTACT_RECORD) for c in r.contacts.all()]),
     *source_fields("regionen"),
     Field(
         "url",

@@ -85,8 +85,9 @@ PARTNER_RECORD = {"organisation": "organisation__name", "role": "role"}
 CONTACT_RECORD = {"name": "name", "role": "role", "organisation": "organisation", "phone": "phone"}
 
 
-def contact_record(contact):
-    return {key: getattr(contact, name) for key, name in CONTACT_RECORD.items()}
+def related_record(obj, fields):
+    """A related model instance as one of the *_RECORDs above gives it."""
+    return {key: getattr(obj, name) for key, name in fields.items()}
 
 
 def contact_line(contact):

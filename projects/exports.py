@@ -1,6 +1,6 @@
 """The published projects a filter gives, as a streamed CSV or JSON file (fields in export_fields).
 
-Projects are read as plain ProjectRows a chunk at a time: a model instance for every project,
+Projects are read as plain namespaces a chunk at a time: a model instance for every project,
 goal, partner and contact would make an export several times slower.
 """
 
@@ -17,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from projects.export_fields import (
     CONTACT_RECORD,
@@ -74,10 +75,6 @@ def json_chunks(projects, origin):
     for number, project in enumerate(projects):
         yield ("," if number else "") + "\n" + to_json(record(project, PROJECT_FIELDS, origin))
     yield "\n]\n"
-
-
-class ProjectRow(SimpleNamespace):
-    """A project as its fields read it (see project_rows)."""
 
 
 PROJECT_COLUMNS = [
@@ -143,7 +140,7 @@ def in_chunks(iterable, size):
 
 
 def project_rows(queryset):
-    """The queryset's projects as ProjectRows, a chunk at a time: each chunk's themes, goals,
+    """The projects as the fields read them, a chunk at a time: each chunk's themes, goals,
     partners, contacts and edits in a query each, the few regions, programmes and sources once."""
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
@@ -160,7 +157,7 @@ def project_rows(queryset):
         contacts = by_project(Contact, ids, CONTACT_RECORD)
         edited = last_edits(ids)
         for project in chunk:
-            yield ProjectRow(
+            yield SimpleNamespace(
                 **project,
                 theme_names=themes[project["id"]],
                 path=path(project["slug"]),
@@ -178,7 +175,7 @@ def project_rows(queryset):
 class FileFormat:
     extension: str
     content_type: str
-    texts: Callable  # (ProjectRows, origin) -> the file's texts, a line or record each
+    texts: Callable  # (project_rows, origin) -> the file's texts, a line or record each
 
 
 CSV = FileFormat("csv", "text/csv; charset=utf-8", csv_lines)
@@ -190,15 +187,14 @@ def pieces(file_format, queryset, request):
     return ("".join(lines) for lines in in_chunks(texts, LINES_PER_PIECE))
 
 
-def as_attachment(response, file_format):
-    filename = f"asf-projekt-{timezone.localdate():%Y-%m-%d}.{file_format.extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def filename(file_format):
+    return f"asf-projekt-{timezone.localdate():%Y-%m-%d}.{file_format.extension}"
 
 
 def streaming_download(content, file_format):
-    response = StreamingHttpResponse(content, content_type=file_format.content_type)
-    return as_attachment(response, file_format)
+    disposition = content_disposition_header(as_attachment=True, filename=filename(file_format))
+    headers = {"Content-Disposition": disposition}
+    return StreamingHttpResponse(content, content_type=file_format.content_type, headers=headers)
 
 
 def download(file_format, queryset, request):

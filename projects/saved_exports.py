@@ -32,8 +32,12 @@ def everything_download(file_format, queryset, request):
     except OSError:
         pieces = exports.pieces(file_format, queryset, request)
         return exports.streaming_download(saved_on_the_way(pieces, path, changed_at), file_format)
-    response = FileResponse(saved, content_type=file_format.content_type)
-    return exports.as_attachment(response, file_format)
+    return FileResponse(
+        saved,
+        as_attachment=True,
+        filename=exports.filename(file_format),
+        content_type=file_format.content_type,
+    )
 
 
 def version_prefix(changed_at):

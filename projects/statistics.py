@@ -44,20 +44,16 @@ def goal_statistics(group_by, count_goals=True, **filters):
         .annotate(project_count=Count("pk"))
     )
     programmes = Programme.objects.only("pk", "slug", "name").in_bulk()
+    in_programme_order = list(programmes).index  # the programmes' (Swedish) order
     statistics = {}
-    other_programmes = {}
-    for row in projects:
+    for row in sorted(projects, key=lambda row: in_programme_order(row["programme"])):
         counts = statistics.setdefault(row[group_by], GoalStatistics())
         counts.project_count += row["project_count"]
         programme = programmes[row["programme"]]
         if programme.slug == PROGRAMME_SLUG:
             counts.programme_project_count += row["project_count"]
         else:
-            other_programmes.setdefault(row[group_by], set()).add(programme.pk)
-    for group, programme_ids in other_programmes.items():  # in the programmes' (Swedish) order
-        statistics[group].other_programmes = tuple(
-            programme.name for pk, programme in programmes.items() if pk in programme_ids
-        )
+            counts.other_programmes += (programme.name,)
     if not count_goals:
         return statistics
     goals = (
