@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
+from projects.facts import Fact, KnownFacts  # noqa: F401 (the app's models)
 from projects.parts import Contact, Goal, Partnership
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
@@ -122,6 +123,8 @@ class ProjectQuerySet(models.QuerySet):
                     queryset=Partnership.objects.select_related("organisation", "source"),
                 ),
                 models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
+                "facts__source",
+                "programme__facts__source",
             )
         )
 
@@ -141,6 +144,7 @@ class ProjectQuerySet(models.QuerySet):
             self.for_listing()
             .select_related("source")
             .only(*Project.LISTED_FIELDS, "source")
+            .prefetch_related("facts__source")
             .order_by(F("period_start").desc(nulls_last=True), "title")
         )
 
@@ -161,7 +165,7 @@ def format_period(start, end, precision):
     return first if first == last else f"{first}–{last}"
 
 
-class Project(Versioned):
+class Project(KnownFacts, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Utkast"
         PUBLISHED = "published", "Publicerad"
@@ -321,7 +325,9 @@ class Project(Versioned):
 
     @property
     def has_description(self):
-        return any(getattr(self, name) for name in self.DESCRIPTION_FIELDS)
+        return (
+            any(getattr(self, name) for name in self.DESCRIPTION_FIELDS) or self.described_by_facts
+        )
 
     def described_sections(self):
         """(heading, text) of each description field after the lead that has a text."""
@@ -336,7 +342,8 @@ class Project(Versioned):
         return edits.aggregate(at=models.Max("history_date"))["at"]
 
     def cited_sources(self):
-        return sources_of([self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()])
+        records = [self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()]
+        return sources_of([*records, *self.facts_by_topic])
 
 
 def sources_of(records):

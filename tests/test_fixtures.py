@@ -12,7 +12,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import models
 
-from projects.models import Contact, Goal, Partnership, Programme, Project
+from projects.models import Contact, Fact, Goal, Partnership, Programme, Project
 from regions.models import ActionPlan, County, Region, RegionFigure, Source
 from tests.conftest import REGION_SLUGS_IN_SWEDISH_ORDER
 from tools.build_fixtures import NotInSource, build, main, normalise, read_excerpts
@@ -44,7 +44,8 @@ def test_counts():
     assert Region.objects.count() == 12
     assert Region.objects.funded().count() == 12
     assert ActionPlan.objects.count() == 12
-    assert Source.objects.count() == 6
+    assert Source.objects.count() == 6 + 47  # the five texts and SCB; the pages of the facts
+    assert Fact.objects.count() == 111
     assert Project.objects.count() == 14
     assert Project.objects.filter(programme__slug="regionala-projekt-2017-2018").count() == 12
     assert Goal.objects.count() == 11
@@ -87,7 +88,7 @@ def test_fixture_is_what_the_builder_makes(tmp_path, capsys):
     rebuilt = tmp_path / "portal.json"
     main(["--output", str(rebuilt)])
     assert rebuilt.read_bytes() == FIXTURE.read_bytes()
-    assert capsys.readouterr().out == f"Wrote 106 records to {rebuilt}\n"
+    assert capsys.readouterr().out == f"Wrote 264 records to {rebuilt}\n"
 
 
 def changed_excerpts(change):
@@ -186,9 +187,13 @@ def test_every_record_has_its_source():
 
 
 def test_sources_keep_the_published_texts_whole():
-    for source in Source.objects.all():
+    for source in Source.objects.exclude(filename=""):
         path = settings.FIXTURE_DIRS[0] / "sources" / source.filename
         assert source.text == path.read_text(encoding="utf-8")
+    # The pages the facts summarise are not kept, and nobody noted their titles.
+    pages = Source.objects.filter(filename="")
+    assert pages.count() == 47
+    assert set(pages.values_list("title", "text")) == {("", "")}
 
 
 def test_published_texts_come_from_their_source():
@@ -209,10 +214,14 @@ def test_published_texts_come_from_their_source():
 
 def test_titles_the_sources_do_not_give_are_marked_editorial():
     real_titles = {"starkare-asf-i-jonkopings-lan", "ostgotamodellen", "messe"}
+    named_by_a_fact = {"gavleborg-2017-2018", "orebro-lan-2017-2018", "dalarna-2017-2018"}
     for project in Project.objects.all():
-        assert project.title_is_editorial == (project.slug not in real_titles), project.slug
-        if not project.title_is_editorial:
+        named = real_titles | named_by_a_fact
+        assert project.title_is_editorial == (project.slug not in named), project.slug
+        if project.slug in real_titles:
             assert project.title in project.source.text
+        elif project.slug in named_by_a_fact:
+            assert f"”{project.title}”" in project.facts.get(label="projektnamn").text
 
 
 def test_projects_without_a_published_description_stay_empty():
