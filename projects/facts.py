@@ -85,12 +85,16 @@ UNKNOWN_WHEN_MISSING = {
 }
 
 
-class KnownFacts:
-    """A project's facts as its pages show them (reads the prefetched `facts`)."""
+class HasFacts:
+    """For a project or a programme: its facts as a page shows them (reads prefetched `facts`)."""
 
     @property
     def facts_by_topic(self):
         return sorted(self.facts.all(), key=lambda fact: (TOPIC_ORDER[fact.topic], fact.position))
+
+
+class KnownFacts(HasFacts):
+    """A project's facts, and what they leave unknown."""
 
     @property
     def described_by_facts(self):

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
-from projects.facts import Fact, KnownFacts  # noqa: F401 (the app's models)
+from projects.facts import Fact, HasFacts, KnownFacts  # noqa: F401 (the app's models)
 from projects.parts import Contact, Goal, Partnership
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
@@ -17,7 +17,7 @@ SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
 
 
-class Programme(models.Model):
+class Programme(HasFacts, models.Model):
     name = models.CharField("namn", max_length=300, unique=True, db_collation=SWEDISH)
     slug = models.SlugField("permanent adress", max_length=100, unique=True)
     funder = models.CharField("finansiär", max_length=200, blank=True, db_collation=SWEDISH)
