@@ -171,6 +171,9 @@ def build(excerpts, directory=SOURCE_TEXTS):
     }
     # The pages the facts come from: not kept, and their titles were not noted.
     page = {}
+    for group in facts["records"]:
+        for fact in group["facts"]:
+            reference.checked(group["record"], fact)
     for url in dict.fromkeys(fact["url"] for group in facts["records"] for fact in group["facts"]):
         page[url] = out.add(
             "regions.source",
@@ -281,7 +284,7 @@ def build(excerpts, directory=SOURCE_TEXTS):
     }
 
     named = {
-        (group.get("project"), fact["label"]): reference.checked(group["record"], fact)
+        (group.get("project"), fact["label"]): fact["text"]
         for group in facts["records"]
         for fact in group["facts"]
     }
@@ -290,7 +293,7 @@ def build(excerpts, directory=SOURCE_TEXTS):
         key = entry["source"]
         title = entry["title"]
         if "title_fact" in entry:
-            title = reference.title(title, named[entry["slug"], entry["title_fact"]])
+            title = reference.title(title, named.get((entry["slug"], entry["title_fact"]), ""))
         elif not entry["title_is_editorial"]:
             title = sources.text(key, title)  # a title the source does not give is marked so
         project[entry["slug"]] = out.add(
@@ -357,7 +360,7 @@ def build(excerpts, directory=SOURCE_TEXTS):
                 programme=programme[group["programme"]] if "programme" in group else None,
                 label=fact["label"],
                 topic=fact["topic"],
-                text=reference.checked(group["record"], fact),
+                text=fact["text"],
                 kind="summary",  # the reference's values summarise their pages
                 source=page[fact["url"]],
                 position=position,
