@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
+from projects.facts import Fact, HasFacts, KnownFacts  # noqa: F401 (the app's models)
 from projects.parts import Contact, Goal, Partnership
 from projects.periods import period_columns
 from regions.models import Region, Source, Versioned, plain_text, track_history
@@ -17,7 +18,7 @@ SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
 
 
-class Programme(models.Model):
+class Programme(HasFacts, models.Model):
     name = models.CharField("namn", max_length=300, unique=True, db_collation=SWEDISH)
     slug = models.SlugField("permanent adress", max_length=100, unique=True)
     funder = models.CharField("finansiär", max_length=200, blank=True, db_collation=SWEDISH)
@@ -123,6 +124,8 @@ class ProjectQuerySet(models.QuerySet):
                     queryset=Partnership.objects.select_related("organisation", "source"),
                 ),
                 models.Prefetch("contacts", queryset=Contact.objects.select_related("source")),
+                "facts__source",
+                "programme__facts__source",
             )
         )
 
@@ -142,6 +145,7 @@ class ProjectQuerySet(models.QuerySet):
             self.for_listing()
             .select_related("source")
             .only(*Project.LISTED_FIELDS, "source")
+            .prefetch_related("facts__source")
             .order_by(F("period_start").desc(nulls_last=True), "title")
         )
 
@@ -169,7 +173,7 @@ def format_period(start, end, precision):
     return first if first == last else f"{first}–{last}"
 
 
-class Project(Versioned):
+class Project(KnownFacts, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Utkast"
         PUBLISHED = "published", "Publicerad"
@@ -329,7 +333,9 @@ class Project(Versioned):
 
     @property
     def has_description(self):
-        return any(getattr(self, name) for name in self.DESCRIPTION_FIELDS)
+        return (
+            any(getattr(self, name) for name in self.DESCRIPTION_FIELDS) or self.described_by_facts
+        )
 
     def described_sections(self):
         """(heading, text) of each description field after the lead that has a text."""
@@ -344,7 +350,8 @@ class Project(Versioned):
         return edits.aggregate(at=models.Max("history_date"))["at"]
 
     def cited_sources(self):
-        return sources_of([self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()])
+        records = [self, *self.goals.all(), *self.partnerships.all(), *self.contacts.all()]
+        return sources_of([*records, *self.facts_by_topic])
 
 
 def sources_of(records):

@@ -18,9 +18,9 @@ from regions.scoped_admin import RegionScopedAdmin, VersionedInline
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "retrieved_year", "filename"]
+    list_display = ["__str__", "page_date", "retrieved_year", "filename"]
     list_filter = ["publisher", "retrieved_year"]
-    search_fields = ["title", "publisher", "text"]
+    search_fields = ["title", "publisher", "url", "text"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -41,7 +43,9 @@ class Source(models.Model):
     """A published text that records were taken from, kept whole so every fact can be traced."""
 
     slug = models.SlugField("kortnamn", max_length=100, unique=True)
-    title = models.CharField("titel", max_length=300, db_collation=SWEDISH)
+    title = models.CharField(
+        "titel", max_length=300, blank=True, db_collation=SWEDISH, help_text="Tom: inte antecknad."
+    )
     publisher = models.CharField("utgivare", max_length=200, db_collation=SWEDISH)
     url = models.URLField(
         "webbadress", blank=True, help_text="Lämnas tom om sidans adress inte sparades."
@@ -53,7 +57,14 @@ class Source(models.Model):
     filename = models.CharField(
         "fil", max_length=200, blank=True, help_text="Filen i fixtures/sources/ med originaltexten."
     )
-    text = models.TextField("originaltext", help_text="Texten som den publicerades, oredigerad.")
+    page_date = models.CharField(
+        "sidans datum", max_length=200, blank=True, help_text="Som sidan visar det; tom: syns inte."
+    )
+    text = models.TextField(
+        "originaltext",
+        blank=True,
+        help_text="Texten som den publicerades; tom om den inte sparades.",
+    )
 
     class Meta:
         verbose_name = "källa"
@@ -68,7 +79,12 @@ class Source(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.publisher}: {self.title}"
+        return f"{self.publisher}: {self.title or self.url}"
+
+    @property
+    def name(self):
+        """The title, or for a page whose title nobody noted, its address without the scheme."""
+        return self.title or unquote(self.url.split("://")[-1].rstrip("/"))
 
 
 class County(models.Model):
@@ -196,6 +212,7 @@ class Region(Versioned):
         if hasattr(self, "action_plan"):
             records += [self.action_plan, *self.action_plan.priorities.all()]
         records += [*self.figures.all(), *self.contacts.all(), *projects]
+        records += [fact for project in projects for fact in project.facts_by_topic]
         sources = [record.source for record in records]
         if self.description_source:
             sources.insert(0, self.description_source)

@@ -2,6 +2,7 @@
 
 import copy
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -12,10 +13,10 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import models
 
-from projects.models import Contact, Goal, Partnership, Programme, Project
+from projects.models import Contact, Fact, Goal, Partnership, Programme, Project
 from regions.models import ActionPlan, County, Region, RegionFigure, Source
 from tests.conftest import REGION_SLUGS_IN_SWEDISH_ORDER
-from tools.build_fixtures import NotInSource, build, main, normalise, read_excerpts
+from tools.build_fixtures import NotInSource, Reference, build, main, normalise, read_excerpts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,8 @@ def test_counts():
     assert Region.objects.count() == 12
     assert Region.objects.funded().count() == 12
     assert ActionPlan.objects.count() == 12
-    assert Source.objects.count() == 6
+    assert Source.objects.count() == 6 + 47  # the five texts and SCB; the pages of the facts
+    assert Fact.objects.count() == 111
     assert Project.objects.count() == 14
     assert Project.objects.filter(programme__slug="regionala-projekt-2017-2018").count() == 12
     assert Goal.objects.count() == 11
@@ -87,7 +89,7 @@ def test_fixture_is_what_the_builder_makes(tmp_path, capsys):
     rebuilt = tmp_path / "portal.json"
     main(["--output", str(rebuilt)])
     assert rebuilt.read_bytes() == FIXTURE.read_bytes()
-    assert capsys.readouterr().out == f"Wrote 106 records to {rebuilt}\n"
+    assert capsys.readouterr().out == f"Wrote 264 records to {rebuilt}\n"
 
 
 def changed_excerpts(change):
@@ -186,9 +188,13 @@ def test_every_record_has_its_source():
 
 
 def test_sources_keep_the_published_texts_whole():
-    for source in Source.objects.all():
+    for source in Source.objects.exclude(filename=""):
         path = settings.FIXTURE_DIRS[0] / "sources" / source.filename
         assert source.text == path.read_text(encoding="utf-8")
+    # The pages the facts summarise are not kept, and nobody noted their titles.
+    pages = Source.objects.filter(filename="")
+    assert pages.count() == 47
+    assert set(pages.values_list("title", "text")) == {("", "")}
 
 
 def test_published_texts_come_from_their_source():
@@ -209,10 +215,14 @@ def test_published_texts_come_from_their_source():
 
 def test_titles_the_sources_do_not_give_are_marked_editorial():
     real_titles = {"starkare-asf-i-jonkopings-lan", "ostgotamodellen", "messe"}
+    named_by_a_fact = {"gavleborg-2017-2018", "orebro-lan-2017-2018", "dalarna-2017-2018"}
     for project in Project.objects.all():
-        assert project.title_is_editorial == (project.slug not in real_titles), project.slug
-        if not project.title_is_editorial:
+        named = real_titles | named_by_a_fact
+        assert project.title_is_editorial == (project.slug not in named), project.slug
+        if project.slug in real_titles:
             assert project.title in project.source.text
+        elif project.slug in named_by_a_fact:
+            assert f"”{project.title}”" in project.facts.get(label="projektnamn").text
 
 
 def test_projects_without_a_published_description_stay_empty():
@@ -295,3 +305,119 @@ def test_asf_definition_has_three_criteria_from_tillvaxtverket():
 def test_kronoberg_action_plan_priorities():
     plan = ActionPlan.objects.get(region__slug="kronoberg")
     assert [p.text.split()[0] for p in plan.priorities.all()] == ["sprida", "processa", "arbeta"]
+
+
+# The facts summarised from public pages ------------------------------------------------------
+
+REFERENCE = settings.FIXTURE_DIRS[0] / "reference" / "regional-projects-2017-2018.json"
+PROGRAMME_RECORD = "PROGRAMNIVÅ (nationellt program, regeringsuppdrag A2016/00424/A)"
+
+
+def reference_records():
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+def test_every_published_fact_is_a_fact_of_the_reference_with_its_page():
+    records = {record["region"]: record["facts"] for record in reference_records()}
+    first_from_page = {}
+    for fact in (fact for facts in records.values() for fact in facts):
+        first_from_page.setdefault(fact["source_url"], fact)
+    published = Fact.objects.select_related("project__region", "programme", "source")
+    unpublished = {
+        (record, fact["field"], fact["value"], fact["source_url"])
+        for record, facts in records.items()
+        for fact in facts
+    }
+    for fact in published:
+        record = fact.project.region.short_name if fact.project else PROGRAMME_RECORD
+        assert (record, fact.label, fact.text, fact.source.url) in unpublished, fact
+        unpublished.discard((record, fact.label, fact.text, fact.source.url))
+        # One source per page: as the first fact from the page describes it (six pages are
+        # described in two ways, e.g. "februari 2016 (enligt URL)" and "… URL-sökväg …").
+        page = first_from_page[fact.source.url]
+        assert (fact.source.publisher, fact.source.page_date) == (
+            page["publisher"],
+            page["page_date"],
+        )
+        assert (fact.source.title, fact.source.text, fact.source.retrieved_year) == ("", "", 2026)
+        assert fact.kind == Fact.Kind.SUMMARY  # the reference's README: summaries, not quotes
+        if fact.programme:
+            assert fact.programme.slug == "regionala-projekt-2017-2018"
+        else:
+            assert fact.project.programme.slug == "regionala-projekt-2017-2018"
+    assert unpublished == set()  # and every fact of the reference is published
+    assert published.count() == 111
+
+
+def test_no_research_note_reaches_the_fixture():
+    assert all(
+        set(record) == {"region", "project_title", "facts"} for record in reference_records()
+    )
+    published = FIXTURE.read_text(encoding="utf-8")
+    # Phrases of the shared file's research notes (never copied here) and of the guessed
+    # titles its records carry: a guess is not a fact.
+    for note in [
+        "OBEKRÄFTAD",
+        "rfkl.se",
+        "Samverkansplattform",
+        "civictechsweden",
+        "hittades inte",
+        "Fler växande ASF i Skåne",
+        "ASF för tillväxt i Västerbotten",
+        "EJ FUNNEN",
+        "titel ej funnen",
+    ]:
+        assert note not in published, note
+
+
+def fact_entry(excerpts, record, label):
+    group = next(g for g in excerpts["reference_facts"]["records"] if g["record"] == record)
+    return next(fact for fact in group["facts"] if fact["label"] == label)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # A word more than the reference's text.
+        lambda e: fact_entry(e, "Dalarna", "budget").update(
+            text=fact_entry(e, "Dalarna", "budget")["text"] + " Budgeten höll."
+        ),
+        # A hyphen for the reference's dash.
+        lambda e: fact_entry(e, "Dalarna", "period").update(text="Februari 2017 - oktober 2018."),
+        # The right text from another page.
+        lambda e: fact_entry(e, "Dalarna", "period").update(url="https://asfidalarna.se/"),
+        # Under another field of the same record.
+        lambda e: fact_entry(e, "Dalarna", "period").update(label="period (projektsajt)"),
+        # Another region's fact.
+        lambda e: fact_entry(e, "Kalmar län", "beviljat").update(
+            text=fact_entry(e, "Norrbotten", "beviljat")["text"]
+        ),
+    ],
+)
+def test_a_fact_that_is_not_the_references_stops_the_build(change):
+    with pytest.raises(NotInSource, match="not in the reference record"):
+        build(changed_excerpts(change))
+
+
+@pytest.mark.parametrize(
+    "slug, title",
+    [
+        ("gavleborg-2017-2018", "Hållbara ASF"),  # not what the fact quotes
+        ("vasterbotten-2017-2018", "ASF för tillväxt i Västerbotten"),  # a guess, in no fact
+    ],
+)
+def test_a_title_no_fact_quotes_stops_the_build(slug, title):
+    def change(excerpts):
+        project_entry(excerpts, slug).update(
+            title=title, title_is_editorial=False, title_fact="projektnamn"
+        )
+
+    with pytest.raises(NotInSource, match="is not given, for certain"):
+        build(changed_excerpts(change))
+
+
+def test_a_title_the_fact_calls_uncertain_stops_the_build():
+    reference = Reference(EXCERPTS["reference_facts"]["filename"])
+    assert reference.title("X", "”X” (regionalt projekt).") == "X"
+    with pytest.raises(NotInSource, match="for certain"):
+        reference.title("X", "”X” (titel härledd ur URL-sluggen)")

@@ -339,8 +339,10 @@ def test_data_page_explains_the_csv_choices(client):
 def test_data_page_lists_the_sources_from_the_database_and_the_terms(client):
     make_source(title="En ny källa", publisher="Ny utgivare")
     html = get_page(client, reverse("data"))[0].content.decode()
-    for source in Source.objects.all():
+    for source in Source.objects.exclude(title=""):
         assert f"<cite>{escape(source.title)}</cite>, {escape(source.publisher)}" in html
+    for page in Source.objects.filter(title=""):  # the pages the facts summarise
+        assert f'{escape(page.publisher)}, <a href="{escape(page.url)}">' in html
     for term in [
         "Texterna är citerade ur de publicerade texter som anges som källor, från Tillväxtverket, "
         "Region Jönköpings län och Region Östergötland",

@@ -5,17 +5,24 @@ down in fixtures/excerpts.json with the source it comes from. Each is checked ag
 source before the fixture is written: an excerpt that is not in its source, or that holds page
 furniture, stops the build. The few changes made to the texts (typos corrected, a sentence
 about several regions rewritten about one) are listed in the data file, so a reader sees them.
+The facts summarised from public pages are checked the same way against the reference record
+they name (fixtures/reference/): the same field, text and page address, or the build stops.
 """
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
+
+from django.utils.text import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
 EXCERPTS = ROOT / "fixtures" / "excerpts.json"
 SOURCE_TEXTS = ROOT / "fixtures" / "sources"
 OUTPUT = ROOT / "fixtures" / "portal.json"
@@ -89,6 +96,41 @@ class Sources:
         return piece
 
 
+class Reference:
+    """The reference's facts, each by its record, field, text and page address; and each page
+    (one source per address) as the first fact from it describes it."""
+
+    HEDGES = ("ej bekräftad", "osäker", "oklar", "härledd")
+
+    def __init__(self, filename):
+        records = json.loads((FIXTURES / filename).read_text(encoding="utf-8"))
+        self.facts = {
+            record["region"]: {(f["field"], f["value"], f["source_url"]) for f in record["facts"]}
+            for record in records
+        }
+        self.pages = {}
+        for fact in (fact for record in records for fact in record["facts"]):
+            self.pages.setdefault(fact["source_url"], fact)
+
+    def checked(self, record, fact):
+        if (fact["label"], fact["text"], fact["url"]) not in self.facts.get(record, ()):
+            raise NotInSource(f"not in the reference record {record!r}: {fact}")
+        return fact["text"]
+
+    def title(self, title, fact_text):
+        """A title a fact gives in quotation marks, and does not call uncertain."""
+        if f"”{title}”" not in fact_text or any(hedge in fact_text for hedge in self.HEDGES):
+            raise NotInSource(f"the title {title!r} is not given, for certain, in {fact_text!r}")
+        return title
+
+
+def page_slug(url):
+    """The address as a slug; a long one cut short, with a digest of it to tell it apart."""
+    slug = slugify(re.sub(r"\W+", " ", unquote(url.split("://")[-1])))
+    digest = hashlib.sha1(url.encode()).hexdigest()[:8]
+    return slug if len(slug) <= 100 else f"{slug[:91].strip('-')}-{digest}"
+
+
 class FixtureWriter:
     """Collects fixture records with stable primary keys, in dependency order."""
 
@@ -108,6 +150,8 @@ def build(excerpts, directory=SOURCE_TEXTS):
     from projects.models import Project
 
     sources = Sources(excerpts, directory)
+    facts = excerpts["reference_facts"]
+    reference = Reference(facts["filename"])
     entered_at = excerpts["entered_at"]
     out = FixtureWriter()
     source = {
@@ -121,9 +165,30 @@ def build(excerpts, directory=SOURCE_TEXTS):
             retrieved_on=None,
             filename=entry["filename"],
             text=sources.originals[slug],
+            page_date="",
         )
         for slug, entry in sources.entries.items()
     }
+    # The pages the facts come from: not kept, and their titles were not noted.
+    page = {}
+    for group in facts["records"]:
+        for fact in group["facts"]:
+            reference.checked(group["record"], fact)
+    for url in dict.fromkeys(fact["url"] for group in facts["records"] for fact in group["facts"]):
+        page[url] = out.add(
+            "regions.source",
+            slug=page_slug(url),
+            title="",
+            publisher=reference.pages[url]["publisher"],
+            url=url,
+            retrieved_year=facts["retrieved_year"],
+            retrieved_on=None,
+            filename="",
+            text="",
+            page_date=reference.pages[url]["page_date"],
+        )
+    if len({page_slug(url) for url in page}) != len(page):
+        raise NotInSource("two pages' addresses make the same slug")
 
     counties = excerpts["counties"]
     county = {}
@@ -218,16 +283,24 @@ def build(excerpts, directory=SOURCE_TEXTS):
         for entry in excerpts["organisations"]
     }
 
+    named = {
+        (group.get("project"), fact["label"]): fact["text"]
+        for group in facts["records"]
+        for fact in group["facts"]
+    }
     project = {}
     for entry in excerpts["projects"]:
         key = entry["source"]
         title = entry["title"]
+        if "title_fact" in entry:
+            title = reference.title(title, named.get((entry["slug"], entry["title_fact"]), ""))
+        elif not entry["title_is_editorial"]:
+            title = sources.text(key, title)  # a title the source does not give is marked so
         project[entry["slug"]] = out.add(
             "projects.project",
             region=region[entry["region"]],
             programme=programme[entry["programme"]],
-            # A title the source does not give is the portal's, and marked so.
-            title=title if entry["title_is_editorial"] else sources.text(key, title),
+            title=title,
             title_is_editorial=entry["title_is_editorial"],
             slug=entry["slug"],
             status="published",
@@ -279,6 +352,19 @@ def build(excerpts, directory=SOURCE_TEXTS):
             project=project[contact["project"]] if contact["project"] else None,
             source=source[key],
         )
+    for group in facts["records"]:
+        for position, fact in enumerate(group["facts"]):
+            out.add(
+                "projects.fact",
+                project=project[group["project"]] if "project" in group else None,
+                programme=programme[group["programme"]] if "programme" in group else None,
+                label=fact["label"],
+                topic=fact["topic"],
+                text=fact["text"],
+                kind="summary",  # the reference's values summarise their pages
+                source=page[fact["url"]],
+                position=position,
+            )
     return out.records
 
 

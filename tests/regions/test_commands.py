@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from projects.models import Contact, Goal, Project, Theme
+from projects.models import Contact, Fact, Goal, Project, Theme
 from regions.management.commands.load_published_data import FIXTURE, FROM_THE_SOURCES
 from regions.models import Region, RegionRole
 from tests.admin_forms import change_form_data, make_editor
@@ -189,3 +189,19 @@ def test_a_record_referring_to_a_deleted_one_stops_the_load_with_a_message(tmp_p
     with pytest.raises(CommandError, match=re.escape("Inget laddades: ")):
         load()
     assert not Goal.objects.filter(pk=99999).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_again_keeps_an_edited_fact_and_leaves_a_deleted_one_out():
+    """Facts load as the published texts do: an editor's change, committed, survives."""
+    load()  # transactional tests start from empty tables once another has run
+    fact = Fact.objects.get(project__slug="dalarna-2017-2018", label="period")
+    fact.text = "Februari 2017 – oktober 2018 (enligt projektsajten)."
+    fact.save()
+    deleted = Fact.objects.get(project__slug="dalarna-2017-2018", label="budget")
+    deleted.delete()
+    load()
+    fact.refresh_from_db()
+    assert fact.text == "Februari 2017 – oktober 2018 (enligt projektsajten)."
+    assert not Fact.objects.filter(pk=deleted.pk).exists()
+    assert fact.history.count() == 2  # loaded, then edited; not loaded again
