@@ -23,7 +23,7 @@ class GoalInline(VersionedInline, admin.StackedInline):
     fields = [
         ("kind", "position"),
         "text",
-        ("target_value", "target_unit"),
+        ("at_least", "target_value", "target_unit"),
         "source",
         ("status", "outcome_value", "reported_on", "report_source"),
         "seen_version",
