@@ -4,6 +4,7 @@ from django.db.models import Q
 from projects.models import (
     Contact,
     Definition,
+    Fact,
     Goal,
     Organisation,
     Partnership,
@@ -23,7 +24,7 @@ class GoalInline(VersionedInline, admin.StackedInline):
     fields = [
         ("kind", "position"),
         "text",
-        ("target_value", "target_unit"),
+        ("at_least", "target_value", "target_unit"),
         "source",
         ("status", "outcome_value", "reported_on", "report_source"),
         "seen_version",
@@ -42,6 +43,18 @@ class PartnershipInline(VersionedInline, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation", "source"]
+
+
+class FactInline(VersionedInline, admin.StackedInline):
+    model = Fact
+    fk_name = "project"
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [("topic", "label", "position"), "text", ("kind", "source"), "seen_version"]
+
+
+class ProgrammeFactInline(FactInline):
+    fk_name = "programme"
 
 
 @admin.register(Project)
@@ -63,7 +76,7 @@ class ProjectAdmin(RegionScopedAdmin):
     filter_horizontal = ["themes"]
     date_hierarchy = "period_start"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [GoalInline, PartnershipInline, ContactInline]
+    inlines = [GoalInline, PartnershipInline, ContactInline, FactInline]
     fieldsets = [
         (
             None,
@@ -137,6 +150,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name", "funder"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["source"]
+    inlines = [ProgrammeFactInline]
 
 
 @admin.register(Theme)

@@ -11,7 +11,7 @@ from operator import attrgetter
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from projects.models import Goal, Project, format_period
+from projects.models import Goal, Partnership, Project, format_period
 
 
 def swedish_number(value):
@@ -74,13 +74,14 @@ GOAL_RECORD = {
     "kind": "kind",
     "text": "text",
     "target_value": "target_value",
+    "at_least": "at_least",
     "target_unit": "target_unit",
     "outcome_value": "outcome_value",
     "status": "status",
     "reported_on": "reported_on",
     "report_source": "report_source__title",
 }
-PARTNER_RECORD = {"organisation": "organisation__name", "role": "role"}
+PARTNER_RECORD = {"organisation": "organisation__name", "kind": "kind", "role": "role"}
 # No e-mail: the sources published none, and the pages show none.
 CONTACT_RECORD = {"name": "name", "role": "role", "organisation": "organisation", "phone": "phone"}
 
@@ -104,7 +105,9 @@ GOAL_STATUSES = dict(Goal.Status.choices)
 def goal_line(goal):
     line = f"{GOAL_KINDS[goal['kind']]}: {goal['text']}"
     if goal["target_value"] is not None:
-        line += f" Målvärde: {swedish_number(goal['target_value'])} {goal['target_unit']}."
+        at_least = "minst " if goal["at_least"] else ""
+        value = swedish_number(goal["target_value"])
+        line += f" Målvärde: {at_least}{value} {goal['target_unit']}."
     if goal["outcome_value"] is not None:
         line += f" Utfall: {swedish_number(goal['outcome_value'])}."
     if goal["status"] != Goal.Status.NOT_REPORTED:
@@ -117,8 +120,12 @@ def goal_line(goal):
     return line
 
 
+PARTNER_KINDS = dict(Partnership.Kind.choices)
+
+
 def partner_line(partner):
-    return ": ".join(filter(None, [partner["organisation"], partner["role"]]))
+    named = f"{partner['organisation']} ({PARTNER_KINDS[partner['kind']].lower()})"
+    return ": ".join(filter(None, [named, partner["role"]]))
 
 
 PRECISION_LABELS = {precision: label.lower() for precision, label in Project.Precision.choices}
@@ -243,7 +250,8 @@ PROJECT_FIELDS = [
         "goals",
         "Mål",
         "Projektets mål: typ (kind: overall, övergripande mål, eller result, resultatmål), "
-        "målet (text), målvärde (target_value) och enhet (target_unit), rapporterat utfall "
+        "målet (text), målvärde (target_value), om källan säger ”minst” (at_least) och enhet "
+        "(target_unit), rapporterat utfall "
         "(outcome_value), uppföljningens status (status: not_reported, planned, ongoing, "
         "achieved eller not_achieved), dagen då den rapporterades (reported_on) och källan "
         "för rapporten (report_source). I CSV-filen ett mål per rad i cellen.",
@@ -253,7 +261,10 @@ PROJECT_FIELDS = [
     Field(
         "partners",
         "Samverkanspartner",
-        "Organisationer som deltar (organisation) och meningen i källan om hur (role). "
+        "Organisationer som källan nämner (organisation), den roll källan ger dem (kind: "
+        "partner, samverkanspartner; ran, drev projektet; took_part, deltog i projektet; "
+        "funder, finansiär; mentioned, nämns i källan utan att kallas samverkanspartner) och "
+        "källans mening om dem (role). "
         "I CSV-filen en organisation per rad i cellen.",
         "partners",
         lines_of(partner_line),

@@ -21,6 +21,14 @@ phone_validator = RegexValidator(
 class Partnership(Versioned):
     """An organisation's part in a project, in the words of the source."""
 
+    class Kind(models.TextChoices):
+        # Only what the source says: an organisation it merely names is no partner.
+        PARTNER = "partner", "Samverkanspartner"
+        RAN = "ran", "Drev projektet"
+        TOOK_PART = "took_part", "Deltog i projektet"
+        FUNDER = "funder", "Finansiär"
+        MENTIONED = "mentioned", "Nämns i källan"
+
     project = models.ForeignKey(
         "Project", on_delete=models.CASCADE, related_name="partnerships", verbose_name="projekt"
     )
@@ -30,7 +38,10 @@ class Partnership(Versioned):
         related_name="partnerships",
         verbose_name="organisation",
     )
-    role = plain_text("roll i projektet", blank=True)
+    kind = models.CharField(
+        "roll", max_length=20, choices=Kind.choices, help_text="Den roll källan ger organisationen."
+    )
+    role = plain_text("källans ord", blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
     history = track_history()
 
@@ -70,6 +81,9 @@ class Goal(Versioned):
     text = plain_text("mål")
     target_value = models.DecimalField(
         "målvärde", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    at_least = models.BooleanField(
+        "minst", default=False, help_text="Källan anger målvärdet som ”minst”."
     )
     target_unit = models.CharField(
         "enhet", max_length=200, blank=True, help_text="Till exempel ”nya affärsrelationer”."

@@ -199,7 +199,9 @@ def deleted_meanwhile(model, pk):
 
 
 def current_version(instance, lock=False):
-    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    # Not in the model's order: ordering by a nullable relation (a fact's project or programme)
+    # joins a table FOR UPDATE cannot lock.
+    rows = type(instance)._default_manager.filter(pk=instance.pk).order_by()
     if lock:
         rows = rows.select_for_update()
     return rows.values_list("version", flat=True).first()

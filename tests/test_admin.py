@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from projects.models import Project
+from projects.models import Fact, Programme, Project
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,25 @@ def test_project_page_edits_goals_and_contacts_inline(admin_client):
     prefixes = {formset.formset.prefix for formset in response.context["inline_admin_formsets"]}
     assert {"goals", "contacts"} <= prefixes
     assert "Karin Palmér" in response.content.decode()
+
+
+@pytest.mark.parametrize("model, slug", [(Project, "dalarna-2017-2018"), (Programme, None)])
+def test_facts_are_edited_inline_on_their_project_or_programme(admin_client, model, slug):
+    record = model.objects.get(slug=slug or "regionala-projekt-2017-2018")
+    response = admin_client.get(admin_url(model, "change", record.pk))
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Fact
+    )
+    first = formset.forms[0]
+    data = change_form_data(response)
+    data[first.add_prefix("text")] = "Rättad av en redaktör."
+    response = admin_client.post(admin_url(model, "change", record.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fact = Fact.objects.get(pk=first.instance.pk)
+    assert fact.text == "Rättad av en redaktör."
+    assert fact.history.first().history_user is not None
 
 
 def test_admin_refuses_a_period_that_ends_before_it_starts(admin_client):

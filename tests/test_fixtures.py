@@ -140,6 +140,15 @@ def project_entry(excerpts, slug):
             "the typo 'Kronobreg' is not in the text",
         ),
         (lambda excerpts: excerpts["furniture"].append("Coompanion"), "page furniture"),
+        # A role the source's sentence does not give: Kronoberg's project works with Coompanion.
+        (
+            lambda excerpts: excerpts["partnerships"][2].update(kind="ran"),
+            "'ran' without 'drev'",
+        ),
+        (
+            lambda excerpts: excerpts["goals"][6].update(at_least=True),
+            "a goal marked “minst” that does not say so",
+        ),
     ],
 )
 def test_an_excerpt_not_in_its_source_stops_the_build(change, message):
@@ -421,3 +430,44 @@ def test_a_title_the_fact_calls_uncertain_stops_the_build():
     assert reference.title("X", "”X” (regionalt projekt).") == "X"
     with pytest.raises(NotInSource, match="for certain"):
         reference.title("X", "”X” (titel härledd ur URL-sluggen)")
+
+
+def test_organisations_have_the_role_their_source_gives():
+    roles = {
+        (partnership.project.slug, partnership.organisation.name): partnership.kind
+        for partnership in Partnership.objects.select_related("project", "organisation")
+    }
+    Kind = Partnership.Kind
+    assert roles == {
+        # The project wants more collaboration with the one and builds on collaboration within
+        # the other: the source calls neither a partner.
+        ("starkare-asf-i-jonkopings-lan", "Arbetsförmedlingen"): Kind.MENTIONED,
+        ("starkare-asf-i-jonkopings-lan", "SofiJ"): Kind.MENTIONED,
+        ("kronoberg-2017-2018", "Coompanion"): Kind.PARTNER,
+        ("vastra-gotaland-2017-2018", "Coompanion"): Kind.PARTNER,
+        ("ostgotamodellen", "Regionförbundet Östsam"): Kind.RAN,
+        ("messe", "Regionförbundet Östsam"): Kind.TOOK_PART,
+    }
+
+
+def test_goals_keep_the_sources_minst(client):
+    at_least = Goal.objects.filter(at_least=True).values_list("target_value", flat=True)
+    assert sorted(at_least) == [Decimal(5), Decimal(10)]
+    page = client.get("/projekt/starkare-asf-i-jonkopings-lan/").content.decode()
+    assert "Mål: minst 10 nya affärsrelationer" in page
+    assert "Mål: 3 nya avtal" in page
+    assert "<strong>SofiJ</strong>: nämns i källan" in page
+
+
+@pytest.mark.parametrize(
+    "slip", ["2017 - 2018", "2017\u00a0- 2018", "företag, (ASF)", "IVC projektet", "Messe", " - "]
+)
+def test_the_known_slips_are_not_published(slip):
+    """Hyphens for dashes and the sources' typos, corrected in every text the portal shows (the
+    sources' own texts stay as published)."""
+    for model in portal_models():
+        if model is Source:
+            continue
+        for instance in model.objects.all():
+            for name, value in text_values(instance):
+                assert slip not in value, (model.__name__, instance.pk, name)

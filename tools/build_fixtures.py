@@ -32,6 +32,10 @@ class NotInSource(Exception):
     pass
 
 
+# The word in the source's own sentence that an organisation's role rests on.
+KIND_WORDS = {"ran": "drev", "took_part": "deltog", "funder": "finansi"}
+
+
 def normalise(text):
     return re.sub(r"\s+", " ", text).strip()
 
@@ -317,20 +321,27 @@ def build(excerpts, directory=SOURCE_TEXTS):
             },
         )
     for entry in excerpts["partnerships"]:
+        role = sources.text(entry["source"], entry["role"])
+        if KIND_WORDS.get(entry["kind"], "") not in role:
+            raise NotInSource(f"{entry['kind']!r} without {KIND_WORDS[entry['kind']]!r}: {role!r}")
         out.add(
             "projects.partnership",
             project=project[entry["project"]],
             organisation=organisation[entry["organisation"]],
-            role=sources.text(entry["source"], entry["role"]),
+            kind=entry["kind"],
+            role=role,
             source=source[entry["source"]],
         )
     for position, goal in enumerate(excerpts["goals"]):
+        if goal["at_least"] and "minst" not in goal["text"].lower():
+            raise NotInSource(f"a goal marked “minst” that does not say so: {goal['text']!r}")
         out.add(
             "projects.goal",
             project=project[goal["project"]],
             kind=goal["kind"],
             text=sources.text(goal["source"], goal["text"]),
             target_value=goal["target_value"],
+            at_least=goal["at_least"],
             target_unit=goal["target_unit"],
             outcome_value=None,
             status="not_reported",  # no source reports on any goal's follow-up

@@ -570,6 +570,7 @@ class Generator:
                 partnerships.add(
                     project_id=pk,
                     organisation_id=organisation_id,
+                    kind="partner",
                     role=rng.choice(PARTNER_ROLES),
                     source_id=source_id,
                 )

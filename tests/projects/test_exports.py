@@ -102,6 +102,7 @@ GOAL_KEYS = [
     "kind",
     "text",
     "target_value",
+    "at_least",
     "target_unit",
     "outcome_value",
     "status",
@@ -201,11 +202,11 @@ def test_csv_row_holds_what_the_project_page_shows(client):
     assert len(goals) == Goal.objects.filter(project__slug="starkare-asf-i-jonkopings-lan").count()
     assert goals[0].startswith("Övergripande mål: Projektets övergripande mål är")
     assert "Resultatmål: Tre nya avtal mellan ASF" in row["Mål"]
-    assert "Målvärde: 10 nya affärsrelationer." in row["Mål"]
+    assert "Målvärde: minst 10 nya affärsrelationer." in row["Mål"]
     assert (
         row["Samverkanspartner"]
         .split("\n")[1]
-        .startswith("SofiJ: Samverkan mellan ASF bygger vidare")
+        .startswith("SofiJ (nämns i källan): Samverkan mellan ASF bygger vidare")
     )
     assert row["Källans utgivare"] == "Region Jönköpings län (Utveckling i Jönköpings län)"
     assert row["Källans titel"] == "Starkare ASF i Jönköpings län"
@@ -235,6 +236,7 @@ def test_numbers_have_a_decimal_comma_only_where_they_have_decimals(client):
         "kind": "result",
         "text": "Fler anställda.",
         "target_value": 2.5,
+        "at_least": False,
         "target_unit": "årsarbeten",
         "outcome_value": None,
         "status": "not_reported",
@@ -249,6 +251,7 @@ def test_a_goals_outcome_is_written_after_its_target():
         "kind": "overall",
         "text": "Fler jobb.",
         "target_value": Decimal("10.00"),
+        "at_least": False,
         "target_unit": "jobb",
         "outcome_value": Decimal("7.50"),
         "status": "not_reported",
@@ -311,7 +314,11 @@ def test_json_record_has_the_same_values_as_the_csv_row(client):
     assert [list(goal) for goal in record["goals"]] == [GOAL_KEYS]
     assert record["goals"][0]["target_value"] == 3
     assert record["partners"] == [
-        {"organisation": "Coompanion", "role": row["Samverkanspartner"].split(": ", 1)[1]}
+        {
+            "organisation": "Coompanion",
+            "kind": "partner",
+            "role": row["Samverkanspartner"].split(": ", 1)[1],
+        }
     ]
     assert record["url"] == row["Permanent adress"]
     assert record["source_retrieved_year"] == 2026

@@ -136,7 +136,7 @@ def test_project_page_shows_everything_published(client):
         "Regionala projekt för ökad sysselsättning i ASF 2017–2018",
         "Projektets syfte är att skapa hållbara strukturer",
         "Målgrupp",
-        "Mål: 10 nya affärsrelationer",
+        "Mål: minst 10 nya affärsrelationer",
         "Mål: 3 nya avtal",
         "Övergripande mål",
         "Resultatmål",
@@ -192,7 +192,9 @@ def add_rich_data(project, number):
     organisation = Organisation.objects.create(
         name=f"Organisation {number}", slug=f"org-{number}", source=project.source
     )
-    Partnership.objects.create(project=project, organisation=organisation, source=project.source)
+    Partnership.objects.create(
+        project=project, organisation=organisation, kind="partner", source=project.source
+    )
     Goal.objects.create(
         project=project,
         kind=Goal.Kind.RESULT,

@@ -147,7 +147,7 @@ def test_loading_into_an_empty_database_gives_every_record_a_first_version(clien
     version = Project.objects.get(slug=JONKOPING).history.get()
     response = client.get(f"/projekt/{JONKOPING}/versioner/{version.pk}/")
     page = main_text(Page(response.content.decode()))
-    assert "Mål: 10 nya affärsrelationer" in page and "samverkan" in page
+    assert "Mål: minst 10 nya affärsrelationer" in page and "samverkan" in page
     # The sequences moved past the fixture's keys: the admin can add records.
     Theme.objects.create(name="Nytt tema", slug="nytt-tema")
 
