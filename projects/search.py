@@ -99,11 +99,17 @@ PLACES = {
 OWNER_KEYS = {"region_contact": "region_id", "programme": "programme_id"}
 
 
+def own_fields():
+    from projects.models import Project
+
+    return ["title", *Project.DESCRIPTION_FIELDS]
+
+
 def places():
     from projects.models import Project
 
-    own = ["title", *Project.DESCRIPTION_FIELDS]
-    return {name: Project._meta.get_field(name).verbose_name for name in own} | PLACES
+    own = {name: Project._meta.get_field(name).verbose_name for name in own_fields()}
+    return own | PLACES
 
 
 def headline(text, query, whole):
@@ -121,7 +127,7 @@ def headline(text, query, whole):
     )
 
 
-def passage_rows(query, projects, own_fields):
+def passage_rows(query, projects):
     """(place, key, passage) of every part of the projects that matches, in one query."""
     from projects.models import Contact, Goal, Partnership, Programme, Project
 
@@ -138,9 +144,17 @@ def passage_rows(query, projects, own_fields):
     programmes = programmes.alias(named_vector=SearchVector("name", "funder", config=CONFIG))
     parts = [
         (Project.objects.filter(pk__in=ids), name, "pk", [name], F(name), False)
-        for name in own_fields
+        for name in own_fields()
     ] + [
-        (Goal.objects.filter(project__in=ids), "goal", "project", ["text"], F("text"), False),
+        # A goal matched by its unit alone shows its text unmarked.
+        (
+            Goal.objects.filter(project__in=ids),
+            "goal",
+            "project",
+            ["text", "target_unit"],
+            F("text"),
+            False,
+        ),
         (
             Partnership.objects.filter(project__in=ids),
             "partner",
@@ -181,10 +195,8 @@ def show_passages(projects, text):
     """Gives each project its first match in the order of places(): `passage`, (where it
     matched, the passage as HTML with the matched words in <mark>). One query for them all."""
     labels = places()
-    rows = sorted(
-        passage_rows(swedish_query(text), projects, list(labels)[: -len(PLACES)]),
-        key=lambda row: list(labels).index(row[0]),
-    )
+    order = list(labels)
+    rows = sorted(passage_rows(swedish_query(text), projects), key=lambda row: order.index(row[0]))
     for project in projects:
         for place, key, passage in rows:
             if getattr(project, OWNER_KEYS.get(place, "pk")) == key:
