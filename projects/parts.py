@@ -43,12 +43,19 @@ class Partnership(Versioned):
     )
     role = plain_text("källans ord", blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
-    history = track_history()
+    history = track_history(excluded_fields=["search_vector"])
+    # The role's words; the organisation's name is matched in its own table (projects/search.py).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("role", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "samverkanspartner"
         verbose_name_plural = "samverkanspartner"
         ordering = ["project", "organisation__name"]
+        indexes = [GinIndex(fields=["search_vector"], name="partnership_search_gin")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "organisation"],
@@ -186,13 +193,20 @@ class Contact(Versioned):
         verbose_name="projekt",
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
-    history = track_history()
+    history = track_history(excluded_fields=["search_vector"])
+    # What the pages publish of the person; never the e-mail address, which no page shows.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", "role", "organisation", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "kontaktperson"
         verbose_name_plural = "kontaktpersoner"
         # Two people may share a name: pages and files list them the same way each time.
         ordering = ["name", "id"]
+        indexes = [GinIndex(fields=["search_vector"], name="contact_search_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(region__isnull=False) & Q(project__isnull=True))

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from projects import exports
+from projects import exports, search
 from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.filters import published_project_filter
 from projects.models import Project
@@ -27,6 +27,8 @@ def project_list(request):
     page = paginator.get_page(request.GET.get("page"))
     shown = Project.objects.for_listing().in_bulk(page.object_list)
     page.object_list = [shown[pk] for pk in page.object_list]
+    if project_filter.search_text:
+        search.show_passages(page.object_list, project_filter.search_text)
     # The 2017–2018 programme's count applies every other filter: the list's share, unless
     # other programmes alone are chosen.
     chosen = {programme.slug for programme in project_filter.cleaned("programme") or []}

@@ -13,6 +13,7 @@ PAGES = {
     "region-med-siffror": "/regioner/vastra-gotaland/",
     "projektlista-filtrerad": "/projekt/?region=kronoberg&region=ostergotland&theme=samverkan",
     "projektlista-sokning": "/projekt/?q=upphandling",
+    "projektlista-sokning-partner": "/projekt/?q=Coompanion%20or%20Wandel",
     "projektlista-tom": "/projekt/?q=rymdraket",
     "projektlista-felaktig": "/projekt/?region=finns-inte&year=abc",
     "projekt": "/projekt/starkare-asf-i-jonkopings-lan/",
