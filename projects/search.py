@@ -1,6 +1,7 @@
 """Swedish full-text search (ProjectQuerySet.search): a project is found by its own texts, its
-goals, its partners, its contacts (and its region's) and its programme, each through an index;
-show_passages() says where each shown project matched, with the matched words marked."""
+goals, what public pages say about it (its facts), its partners, its contacts (and its region's)
+and its programme, each through an index or, for small tables, matched whole; show_passages()
+says where each shown project matched, with the matched words marked."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -34,7 +35,7 @@ def matching(model, query, *fields):
 
 
 def matching_ids(text):
-    from projects.models import Contact, Organisation, Partnership, Programme, Project
+    from projects.models import Contact, Fact, Organisation, Partnership, Programme, Project
 
     query = swedish_query(text)
     projects, partnerships = Project.objects.order_by(), Partnership.objects.order_by()
@@ -42,12 +43,15 @@ def matching_ids(text):
     organisations = matching(Organisation, query, "name")
     # "eruf", the programme's address, is the name people know it by.
     programmes = matching(Programme, query, "name", "funder", "slug")
+    # What public pages say about a project: a few facts each, a small table.
+    facts = matching(Fact, query, "label", "text").filter(project__isnull=False)
     # The ids from each index in one UNION, so no large table is read whole.
     return (
         projects.filter(search_vector=query)
         .values("pk")
         .union(
             matching_goals(text).values("project_id"),
+            facts.values("project_id"),
             partnerships.filter(search_vector=query).values("project_id"),
             partnerships.filter(organisation__in=organisations).values("project_id"),
             contacts.filter(project__isnull=False).values("project_id"),
@@ -90,6 +94,7 @@ def joined(*texts):
 # Where a match is told, in the order a card tells the first: the project's own texts first.
 PLACES = {
     "goal": "mål",
+    "fact": "uppgift ur en källa",
     "partner": "organisation som källan nämner",
     "contact": "kontaktperson",
     "region_contact": "regionens kontaktperson",
@@ -129,7 +134,7 @@ def headline(text, query, whole):
 
 def passage_rows(query, projects):
     """(place, key, passage) of every part of the projects that matches, in one query."""
-    from projects.models import Contact, Goal, Partnership, Programme, Project
+    from projects.models import Contact, Fact, Goal, Partnership, Programme, Project
 
     ids = [project.pk for project in projects]
     regions = [project.region_id for project in projects]
@@ -153,6 +158,14 @@ def passage_rows(query, projects):
             "project",
             ["text", "target_unit"],
             F("text"),
+            False,
+        ),
+        (
+            Fact.objects.filter(project__in=ids),
+            "fact",
+            "project",
+            ["label", "text"],
+            joined("label", "text"),
             False,
         ),
         (
