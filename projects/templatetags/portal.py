@@ -5,6 +5,8 @@ from django.utils.formats import number_format
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
+from projects.models import sources_of
+
 register = template.Library()
 
 
@@ -33,3 +35,7 @@ def paragraphs(text):
         if items:
             blocks.append(f"<ul>{format_html_join('', '<li>{}</li>', ((i,) for i in items))}</ul>")
     return mark_safe("\n".join(blocks))
+
+
+# A section whose items share one source cites it once.
+register.filter("sources_of", sources_of)

@@ -166,3 +166,16 @@ def test_the_headings_run_in_order(client):
         levels = [int(tag[1]) for tag, _, _ in page.elements if tag in {"h1", "h2", "h3", "h4"}]
         assert levels[0] == 1
         assert all(later <= earlier + 1 for earlier, later in itertools.pairwise(levels))
+
+
+def test_goals_partners_and_contacts_say_which_text_they_quote(client):
+    page = client.get("/projekt/starkare-asf-i-jonkopings-lan/").content.decode()
+    goals = page.split('id="mal-rubrik"')[1].split("</section>")[0]
+    # Ten goals from one text: cited once, under the list.
+    assert goals.count('class="provenance"') == 1
+    assert "Citat ur Region Jönköpings län (Utveckling i Jönköpings län)" in goals
+    partners = page.split('id="partner-rubrik"')[1].split("</section>")[0]
+    assert partners.count("Citat ur Region Jönköpings län") == 1
+    kronoberg = client.get("/projekt/kronoberg-2017-2018/").content.decode()
+    contacts = kronoberg.split('id="kontakt-rubrik"')[1].split("</section>")[0]
+    assert "Karin Palmér" in contacts and "Citat ur Tillväxtverket" in contacts
