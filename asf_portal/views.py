@@ -48,7 +48,7 @@ def region_detail(request, slug):
     region = get_object_or_404(Region.objects.with_details(), slug=slug)
     with_statistics([region], "region")
     # A region may hold thousands of projects: its page shows the newest, and links to all.
-    projects = list(newest_projects(region))
+    projects = list(newest_projects(region).prefetch_related("facts__source"))
     context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
     return render(request, "regions/region_detail.html", context)
 

@@ -13,7 +13,7 @@ from projects.responses import bad_filter_text
 from projects.templatetags.portal import paragraphs
 
 FEED_SIZE = 50
-NO_DESCRIPTION = "Ingen beskrivning har publicerats."
+NO_DESCRIPTION = "Ingen ingress har publicerats."
 
 
 def filter_query(project_filter):

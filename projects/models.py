@@ -145,7 +145,6 @@ class ProjectQuerySet(models.QuerySet):
             self.for_listing()
             .select_related("source")
             .only(*Project.LISTED_FIELDS, "source")
-            .prefetch_related("facts__source")
             .order_by(F("period_start").desc(nulls_last=True), "title")
         )
 

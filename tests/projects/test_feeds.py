@@ -95,7 +95,7 @@ def test_entry_links_to_the_project_and_summarises_it(client):
     assert entry.find(f"{ATOM}link").get("href") == f"http://testserver/projekt/{project.slug}/"
     assert entry.findtext(f"{ATOM}summary").startswith(f"<p>{project.lead}</p>")
     undescribed = by_slug["dalarna-2017-2018"]
-    assert undescribed.findtext(f"{ATOM}summary").startswith("Ingen beskrivning har publicerats.")
+    assert undescribed.findtext(f"{ATOM}summary").startswith("Ingen ingress har publicerats.")
 
 
 def test_markup_in_a_lead_stays_text_in_the_feed(client):
