@@ -6,7 +6,9 @@ from datetime import date
 import pytest
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.html import escape
 
+from projects.api import PROGRAMME_FIELDS
 from projects.export_fields import FACT_RECORD, fact_line, page_date_shown
 from projects.models import Fact, Programme, Project
 from regions.models import Region
@@ -180,6 +182,7 @@ def test_the_programmes_facts_are_in_the_api_as_its_project_pages_show_them(clie
         programme = Programme.objects.create(name=f"P{number}", slug=f"p{number}", source=source)
         add_facts(number, programme=programme)
     assert count_queries(client, "/api/program/") == before
+    assert client.post("/api/program/").status_code == 405
 
 
 def test_data_page_documents_the_facts_and_the_programmes(client):
@@ -194,3 +197,6 @@ def test_data_page_documents_the_facts_and_the_programmes(client):
         "Fälten för ett program i API:t",
     ]:
         assert text in html, text
+    for field in PROGRAMME_FIELDS:
+        assert f"<td><code>{field.key}</code></td>" in html
+        assert escape(field.description) in html
