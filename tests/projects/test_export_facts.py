@@ -59,6 +59,8 @@ def test_csv_row_and_json_record_hold_the_facts_and_pages_the_project_page_shows
     sources = Fact.objects.filter(project__slug="gavleborg-2017-2018").values_list(
         "source__url", "source__page_date", "source__retrieved_year"
     )
+    links = parse(client.get("/projekt/gavleborg-2017-2018/")).links()
+    assert {fact["source_url"] for fact in record["facts"]} <= set(links)
     keys = ["source_url", "source_page_date", "source_retrieved_year"]
     assert {tuple(fact[key] for key in keys) for fact in record["facts"]} == set(sources)
 
