@@ -6,9 +6,11 @@ from django.views.decorators.http import require_safe
 
 from projects.export_fields import (
     CONTACT_RECORD,
+    FACT_RECORD,
     PROJECT_FIELDS,
     Field,
     contacts_field,
+    facts_field,
     record,
     related_record,
     site_origin,
@@ -16,7 +18,7 @@ from projects.export_fields import (
 )
 from projects.exports import project_rows
 from projects.filters import published_project_filter
-from projects.models import Project
+from projects.models import Programme, Project
 from projects.responses import bad_filter_json, json_errors, json_response
 from regions.models import Region
 
@@ -37,6 +39,7 @@ FIGURE_RECORD = {
     "unit": "unit",
     "approximate": "is_approximate",
     "statement": "statement",
+    "source_url": "source__url",
 }
 
 
@@ -79,7 +82,8 @@ REGION_FIELDS = [
         "figures",
         "Siffror",
         "Siffror som källorna ger om regionen: värde (value), enhet (unit), om källan anger "
-        "värdet som ungefärligt (approximate) och meningen som siffran står i (statement).",
+        "värdet som ungefärligt (approximate), meningen som siffran står i (statement) och "
+        "adressen till sidan som ger den (source_url, tom om adressen inte sparades).",
         lambda r: [related_record(figure, FIGURE_RECORD) for figure in r.figures.all()],
     ),
     contacts_field(lambda r: [related_record(c, CONTACT_RECORD) for c in r.contacts.all()]),
@@ -101,6 +105,32 @@ REGION_FIELDS = [
     ),
 ]
 
+PROGRAMME_FIELDS = [
+    Field("slug", "Program-id", "Programmets id, som i filtret programme=.", "slug"),
+    Field("name", "Namn", "Programmets namn.", "name"),
+    Field(
+        "funder",
+        "Finansiär",
+        "Finansiären bakom programmet. Tom om källan inte anger den.",
+        "funder",
+    ),
+    Field(
+        "description",
+        "Beskrivning",
+        "Programmets beskrivning som källan publicerade den. Tom om ingen har publicerats.",
+        "description",
+    ),
+    facts_field(lambda p: [related_record(f, FACT_RECORD) for f in p.facts_by_topic], "programmet"),
+    *source_fields("programmet"),
+    Field(
+        "projects_api_url",
+        "Programmets projekt i API:t",
+        "Programmets publicerade projekt i API:t, filtrerade med programme=.",
+        lambda p: f"{reverse('api:project_list')}?programme={p.slug}",
+        is_path=True,
+    ),
+]
+
 PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
 PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
 
@@ -118,6 +148,14 @@ def region_detail(request, slug):
     if region is None:
         return json_errors([f"Det finns ingen region med id {slug}."], status=404)
     return json_response(record(region, REGION_FIELDS, site_origin(request)))
+
+
+@require_safe
+def programme_list(request):
+    programmes = Programme.objects.select_related("source").prefetch_related("facts__source")
+    origin = site_origin(request)
+    results = [record(programme, PROGRAMME_FIELDS, origin) for programme in programmes]
+    return json_response({"count": len(results), "results": results})
 
 
 def page_url(request, number):

@@ -11,7 +11,7 @@ from operator import attrgetter
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from projects.models import Goal, Partnership, Project, format_period
+from projects.models import Fact, Goal, Partnership, Project, format_period
 
 
 def swedish_number(value):
@@ -80,15 +80,40 @@ GOAL_RECORD = {
     "status": "status",
     "reported_on": "reported_on",
     "report_source": "report_source__title",
+    "source_url": "source__url",
 }
-PARTNER_RECORD = {"organisation": "organisation__name", "kind": "kind", "role": "role"}
+PARTNER_RECORD = {
+    "organisation": "organisation__name",
+    "kind": "kind",
+    "role": "role",
+    "source_url": "source__url",
+}
 # No e-mail: the sources published none, and the pages show none.
-CONTACT_RECORD = {"name": "name", "role": "role", "organisation": "organisation", "phone": "phone"}
+CONTACT_RECORD = {
+    "name": "name",
+    "role": "role",
+    "organisation": "organisation",
+    "phone": "phone",
+    "source_url": "source__url",
+}
+# A fact's source in full, its keys named as a project's own source_* fields are.
+FACT_RECORD = {
+    "topic": "topic",
+    "label": "label",
+    "text": "text",
+    "kind": "kind",
+    "source_publisher": "source__publisher",
+    "source_title": "source__title",
+    "source_url": "source__url",
+    "source_page_date": "source__page_date",
+    "source_retrieved_year": "source__retrieved_year",
+    "source_retrieved_on": "source__retrieved_on",
+}
 
 
 def related_record(obj, fields):
     """A related model instance as one of the *_RECORDs above gives it."""
-    return {key: getattr(obj, name) for key, name in fields.items()}
+    return {key: attrgetter(name.replace("__", "."))(obj) for key, name in fields.items()}
 
 
 def contact_line(contact):
@@ -128,6 +153,50 @@ def partner_line(partner):
     return ": ".join(filter(None, [named, partner["role"]]))
 
 
+TOPIC_LABELS = dict(Fact.Topic.choices)
+SOURCE_USE = {Fact.Kind.QUOTE: "citat ur", Fact.Kind.SUMMARY: "sammanfattning av"}
+
+
+def page_date_shown(page_date):
+    """The page's date, or "" where the page shows none (the reference notes "ej synligt …")."""
+    return "" if page_date.startswith("ej synligt") else page_date
+
+
+def fact_line(fact):
+    page_date = page_date_shown(fact["source_page_date"])
+    source = [
+        fact["source_publisher"],
+        fact["source_url"] or fact["source_title"],
+        page_date and f"sidans datum: {page_date}",
+        f"hämtad {fact['source_retrieved_on'] or fact['source_retrieved_year']}",
+    ]
+    told = f"{TOPIC_LABELS[fact['topic']]} – {fact['label']}: {fact['text']}"
+    return f"{told} ({SOURCE_USE[fact['kind']]} {', '.join(filter(None, source))})"
+
+
+def facts_field(facts, owner):
+    """The facts of a project or a programme, given as FACT_RECORDs by `facts`."""
+    return Field(
+        "facts",
+        "Uppgifter ur källor",
+        f"Vad publicerade sidor säger om {owner}, en uppgift i taget med sin sida, i den "
+        "ordning portalen visar dem: ämne (topic: "
+        + ", ".join(f"{topic}, {label.lower()}" for topic, label in Fact.Topic.choices)
+        + "), uppgiftens namn (label, t.ex. ”mål 1”), uppgiften (text) och dess slag (kind: "
+        "summary, portalens sammanfattning av vad sidan säger, eller quote, citat ur sidan "
+        "ordagrant). Sidan anges med utgivare (source_publisher), titel (source_title, tom om "
+        "ingen antecknades), webbadress (source_url), sidans datum som sidan visar det "
+        "(source_page_date: tomt eller en anteckning som börjar med ”ej synligt” när inget "
+        "datum syns) och när portalen läste den (source_retrieved_year, source_retrieved_on). "
+        "Portalen sparar inte sidorna, bara uppgifterna och adresserna. I CSV-filen en "
+        "uppgift per rad i cellen, med ämne och namn först och sidan inom parentes sist: "
+        "utgivare, adress, sidans datum om det syns och när den hämtades, inledd med "
+        "”sammanfattning av” eller ”citat ur”.",
+        facts,
+        lines_of(fact_line),
+    )
+
+
 PRECISION_LABELS = {precision: label.lower() for precision, label in Project.Precision.choices}
 
 # Django's localisation of a period costs as much as the rest of the row; periods are few.
@@ -140,7 +209,8 @@ def contacts_field(contacts):
         "contacts",
         "Kontaktpersoner",
         "Kontaktpersoner som källan publicerade: namn (name), roll (role), organisation "
-        "(organisation) och telefon (phone). I CSV-filen en person per rad i cellen.",
+        "(organisation), telefon (phone) och adressen till källan (source_url, tom om "
+        "adressen inte sparades). I CSV-filen en person per rad i cellen.",
         contacts,
         lines_of(contact_line),
     )
@@ -254,7 +324,8 @@ PROJECT_FIELDS = [
         "(target_unit), rapporterat utfall "
         "(outcome_value), uppföljningens status (status: not_reported, planned, ongoing, "
         "achieved eller not_achieved), dagen då den rapporterades (reported_on) och källan "
-        "för rapporten (report_source). I CSV-filen ett mål per rad i cellen.",
+        "för rapporten (report_source) och adressen till källan som ger målet (source_url, "
+        "tom om adressen inte sparades). I CSV-filen ett mål per rad i cellen.",
         "goals",
         lines_of(goal_line),
     ),
@@ -264,8 +335,8 @@ PROJECT_FIELDS = [
         "Organisationer som källan nämner (organisation), den roll källan ger dem (kind: "
         "partner, samverkanspartner; ran, drev projektet; took_part, deltog i projektet; "
         "funder, finansiär; mentioned, nämns i källan utan att kallas samverkanspartner) och "
-        "källans mening om dem (role). "
-        "I CSV-filen en organisation per rad i cellen.",
+        "källans mening om dem (role) och adressen till källan (source_url, tom om adressen "
+        "inte sparades). I CSV-filen en organisation per rad i cellen.",
         "partners",
         lines_of(partner_line),
     ),
@@ -286,4 +357,6 @@ PROJECT_FIELDS = [
         "Regionens id, som i filtret region= och i /api/regioner/<id>/.",
         "region.slug",
     ),
+    # Last, so that the columns and keys before it keep their places.
+    facts_field("facts", "projektet"),
 ]

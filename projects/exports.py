@@ -12,7 +12,7 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max
+from django.db.models import Case, Max, When
 from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -21,13 +21,15 @@ from django.utils.http import content_disposition_header
 
 from projects.export_fields import (
     CONTACT_RECORD,
+    FACT_RECORD,
     GOAL_RECORD,
     PARTNER_RECORD,
     PROJECT_FIELDS,
     record,
     site_origin,
 )
-from projects.models import Contact, Goal, Partnership, Programme, Project, person_edits
+from projects.facts import TOPIC_ORDER
+from projects.models import Contact, Fact, Goal, Partnership, Programme, Project, person_edits
 from regions.models import Region, Source
 
 # Memory stays flat, and the queries grow with the chunks, never with the projects.
@@ -104,10 +106,18 @@ def among(ids):
     return RawSQL("SELECT unnest(%s::bigint[])", [ids])
 
 
-def by_project(model, ids, record):
-    """{project id: [record, ...]}, each project's in the model's own order."""
+# A project's facts in the order its page shows them (Fact.facts_by_topic).
+FACTS_IN_PAGE_ORDER = [
+    Case(*(When(topic=topic, then=rank) for topic, rank in TOPIC_ORDER.items())),
+    "position",
+    "id",
+]
+
+
+def by_project(model, ids, record, within_project=None):
+    """{project id: [record, ...]}, each project's in the model's own order unless told."""
     # By the project's id, not its own ordering (its title), which would join the projects.
-    within_project = [name for name in model._meta.ordering if name != "project"]
+    within_project = within_project or [n for n in model._meta.ordering if n != "project"]
     rows = (
         model.objects.filter(project__in=among(ids))
         .order_by("project_id", *within_project)
@@ -141,7 +151,8 @@ def in_chunks(iterable, size):
 
 def project_rows(queryset):
     """The projects as the fields read them, a chunk at a time: each chunk's themes, goals,
-    partners, contacts and edits in a query each, the few regions, programmes and sources once."""
+    partners, contacts, facts and edits in a query each; the few regions, programmes and
+    sources once."""
     regions = Region.objects.select_related("county").in_bulk()
     programmes = Programme.objects.in_bulk()
     sources = Source.objects.only(
@@ -155,6 +166,7 @@ def project_rows(queryset):
         goals = by_project(Goal, ids, GOAL_RECORD)
         partners = by_project(Partnership, ids, PARTNER_RECORD)
         contacts = by_project(Contact, ids, CONTACT_RECORD)
+        facts = by_project(Fact, ids, FACT_RECORD, FACTS_IN_PAGE_ORDER)
         edited = last_edits(ids)
         for project in chunk:
             yield SimpleNamespace(
@@ -167,6 +179,7 @@ def project_rows(queryset):
                 goals=goals[project["id"]],
                 partners=partners[project["id"]],
                 contacts=contacts[project["id"]],
+                facts=facts[project["id"]],
                 edited_at=edited.get(project["id"]),
             )
 

@@ -4,7 +4,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from projects import exports, search
-from projects.api import PROJECT_API_ONLY_FIELDS, REGION_FIELDS
+from projects.api import PROGRAMME_FIELDS, PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.filters import published_project_filter
 from projects.models import Project
 from projects.responses import bad_filter_json, bad_filter_text
@@ -89,6 +89,7 @@ def open_data(request):
         "project_fields": exports.PROJECT_FIELDS,
         "project_api_only_fields": PROJECT_API_ONLY_FIELDS,
         "region_fields": REGION_FIELDS,
+        "programme_fields": PROGRAMME_FIELDS,
         "sources": Source.objects.all(),
     }
     return render(request, "pages/data.html", context)

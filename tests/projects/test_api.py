@@ -81,6 +81,7 @@ def test_region_detail_holds_plan_figures_contacts_and_source(client):
         "unit": "arbetsintegrerande sociala företag i Göteborg",
         "approximate": True,
         "statement": figures[-1]["statement"],
+        "source_url": "",
     } in figures
     assert figures[-1]["statement"].startswith("I Göteborg finns omkring 50")
 
@@ -91,6 +92,7 @@ def test_region_detail_holds_plan_figures_contacts_and_source(client):
             "role": "Strateg social ekonomi",
             "organisation": "Region Östergötland",
             "phone": "010-103 65 31",
+            "source_url": "",
         }
     ]
 

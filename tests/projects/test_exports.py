@@ -62,6 +62,7 @@ CSV_COLUMNS = [
     "Permanent adress",
     "Projekt-id",
     "Region-id",
+    "Uppgifter ur källor",
 ]
 JSON_KEYS = [
     "title",
@@ -97,6 +98,7 @@ JSON_KEYS = [
     "url",
     "slug",
     "region_slug",
+    "facts",
 ]
 GOAL_KEYS = [
     "kind",
@@ -108,8 +110,9 @@ GOAL_KEYS = [
     "status",
     "reported_on",
     "report_source",
+    "source_url",
 ]
-CONTACT_KEYS = ["name", "role", "organisation", "phone"]
+CONTACT_KEYS = ["name", "role", "organisation", "phone", "source_url"]
 
 TWO_REGIONS = "?region=kronoberg&region=ostergotland"
 IN_TWO_REGIONS = {"kronoberg-2017-2018", "ostergotland-2017-2018", "ostgotamodellen", "messe"}
@@ -242,6 +245,7 @@ def test_numbers_have_a_decimal_comma_only_where_they_have_decimals(client):
         "status": "not_reported",
         "reported_on": None,
         "report_source": None,
+        "source_url": "",
     }
     assert record["goals"][1]["target_value"] == 1200
 
@@ -318,6 +322,7 @@ def test_json_record_has_the_same_values_as_the_csv_row(client):
             "organisation": "Coompanion",
             "kind": "partner",
             "role": row["Samverkanspartner"].split(": ", 1)[1],
+            "source_url": "",  # the source text's address was not kept
         }
     ]
     assert record["url"] == row["Permanent adress"]
