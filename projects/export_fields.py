@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from projects.models import Fact, Goal, Partnership, Project, format_period
+from regions.models import shown_page_date
 
 
 def swedish_number(value):
@@ -157,13 +158,8 @@ TOPIC_LABELS = dict(Fact.Topic.choices)
 SOURCE_USE = {Fact.Kind.QUOTE: "citat ur", Fact.Kind.SUMMARY: "sammanfattning av"}
 
 
-def page_date_shown(page_date):
-    """The page's date, or "" where the page shows none (the reference notes "ej synligt …")."""
-    return "" if page_date.startswith("ej synligt") else page_date
-
-
 def fact_line(fact):
-    page_date = page_date_shown(fact["source_page_date"])
+    page_date = shown_page_date(fact["source_page_date"])
     source = [
         fact["source_publisher"],
         fact["source_url"] or fact["source_title"],

@@ -86,6 +86,16 @@ class Source(models.Model):
         """The title, or for a page whose title nobody noted, its address without the scheme."""
         return self.title or unquote(self.url.split("://")[-1].rstrip("/"))
 
+    @property
+    def page_date_shown(self):
+        return shown_page_date(self.page_date)
+
+
+def shown_page_date(page_date):
+    """The page's date, or "" where the page shows none (the reference notes "ej synligt …");
+    for the pages and the exports alike."""
+    return "" if page_date.startswith("ej synligt") else page_date
+
 
 class County(models.Model):
     """One of Sweden's 21 counties (län) with the code Statistics Sweden assigns it."""

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from projects.api import PROGRAMME_FIELDS
-from projects.export_fields import FACT_RECORD, fact_line, page_date_shown
+from projects.export_fields import FACT_RECORD, fact_line
 from projects.models import Fact, Programme, Project
-from regions.models import Region
+from regions.models import Region, shown_page_date
 from tests.conftest import make_project, make_source
 from tests.html import normalise, parse
 from tests.projects.test_exports import (
@@ -52,7 +52,7 @@ def test_csv_row_and_json_record_hold_the_facts_and_pages_the_project_page_shows
         assert line == fact_line(fact)
         assert f": {normalise(fact['text'])} (sammanfattning av " in normalise(line)
         assert f"{fact['source_url']}, " in line and line.endswith(", hämtad 2026)")
-        if page_date := page_date_shown(fact["source_page_date"]):
+        if page_date := shown_page_date(fact["source_page_date"]):
             assert f"sidans datum: {page_date}" in item and f"sidans datum: {page_date}" in line
         else:
             assert "inget datum syns på sidan" in item and "sidans datum" not in line
