@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Contact, Goal, Partnership, Project
+from projects.models import Contact, Fact, Goal, Partnership, Project
 from regions.models import RegionRole
 from tests.admin_forms import change_form_data, make_editor
 
@@ -493,3 +493,27 @@ def test_bad_inline_input_refuses_the_whole_save(superuser, inline, field, value
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Project.objects.get(pk=project.pk).lead == project.lead
+
+
+@real_transactions
+def test_a_fact_edited_by_two_editors_on_a_real_transaction(portal_data, superuser):
+    """The row lock behind the no-lost-edits check, on a fact (ordered through its nullable
+    project), as a real server commits it: the first save stands, the stale one is refused."""
+    first, second = logged_in(superuser), logged_in(make_editor("berit", "dalarna"))
+    project, url, opened_first = open_project(first, "dalarna-2017-2018")
+    _, _, opened_second = open_project(second, "dalarna-2017-2018")
+    fact = project.facts.earliest("position")
+    prefix = next(
+        key.removesuffix("-id")
+        for key, value in opened_first.items()
+        if key.startswith("facts-") and key.endswith("-id") and value == str(fact.pk)
+    )
+    opened_first[f"{prefix}-text"] = "Rättad av Alva."
+    assert first.post(url, opened_first).status_code == 302
+    opened_second[f"{prefix}-text"] = "Rättad av Berit."
+    response = second.post(url, opened_second)
+    assert response.status_code == 200
+    assert "Posten har sparats av" in response.content.decode()
+    saved = Fact.objects.get(pk=fact.pk)
+    assert saved.text == "Rättad av Alva."
+    assert saved.history.first().history_user == superuser
