@@ -263,7 +263,13 @@ PROJECT_FIELDS = [
         "title_is_editorial",
     ),
     Field("region", "Region", "Regionens kortnamn, t.ex. Kronoberg.", "region.short_name"),
-    Field("region_name", "Regionens officiella namn", "T.ex. Region Kronoberg.", "region.name"),
+    Field(
+        "region_name",
+        "Regionens officiella namn",
+        "T.ex. Region Kronoberg. Regionen i länet där projektet hör hemma; för projekt utanför "
+        "programmet inte den som drev projektet (se organisationerna och deras roller).",
+        "region.name",
+    ),
     Field("county", "Län", "Länet som regionen hör till.", "region.county.name"),
     Field(
         "county_code",

@@ -471,3 +471,15 @@ def test_the_known_slips_are_not_published(slip):
         for instance in model.objects.all():
             for name, value in text_values(instance):
                 assert slip not in value, (model.__name__, instance.pk, name)
+
+
+@pytest.mark.parametrize("slug", ["ostgotamodellen", "messe"])
+def test_a_projects_region_is_not_its_source_pages_publisher(client, slug):
+    """Region Östergötland published the page on Östgötamodellen and MESSE; Regionförbundet
+    Östsam ran the one and took part in the other. The pages place them in the county and name
+    the publisher only as the source."""
+    page = client.get(f"/projekt/{slug}/").content.decode()
+    facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert ">Län</dt>" in facts and ">Östergötlands län</a>" in facts
+    assert "Region Östergötland" not in facts
+    assert "Region Östergötland" not in page.split("<article")[0]  # nor the page's description
