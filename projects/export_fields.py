@@ -321,7 +321,8 @@ PROJECT_FIELDS = [
     Field(
         "goals",
         "Mål",
-        "Projektets mål: typ (kind: overall, övergripande mål, eller result, resultatmål), "
+        "Projektets mål: typ (kind: overall, övergripande mål, result, resultatmål, eller goal, "
+        "mål som källan inte säger vilken typ de är av), "
         "målet (text), målvärde (target_value), om källan säger ”minst” (at_least) och enhet "
         "(target_unit), rapporterat utfall "
         "(outcome_value), uppföljningens status (status: not_reported, planned, ongoing, "

@@ -72,6 +72,7 @@ class Goal(Versioned):
     class Kind(models.TextChoices):
         OVERALL = "overall", "Övergripande mål"
         RESULT = "result", "Resultatmål"
+        GOAL = "goal", "Mål"  # the source does not say which kind
 
     class Status(models.TextChoices):
         # Nothing published about the goal's follow-up is not the same as "planned".

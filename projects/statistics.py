@@ -25,6 +25,10 @@ class GoalStatistics:
     achieved_goal_count: int = 0
 
     @property
+    def unclassified_goal_count(self):
+        return self.goal_count - self.overall_goal_count - self.result_goal_count
+
+    @property
     def other_project_count(self):
         return self.project_count - self.programme_project_count
 

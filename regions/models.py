@@ -87,6 +87,11 @@ class Source(models.Model):
         return self.title or unquote(self.url.split("://")[-1].rstrip("/"))
 
     @property
+    def kind(self):
+        """Quoted from a text kept whole, or summarised from a page read but not kept."""
+        return "quote" if self.text else "summary"
+
+    @property
     def page_date_shown(self):
         return shown_page_date(self.page_date)
 

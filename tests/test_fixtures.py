@@ -49,8 +49,8 @@ def test_counts():
     assert Fact.objects.count() == 111
     assert Project.objects.count() == 14
     assert Project.objects.filter(programme__slug="regionala-projekt-2017-2018").count() == 12
-    assert Goal.objects.count() == 11
-    assert Contact.objects.count() == 3
+    assert Goal.objects.count() == 11 + 3  # the texts'; Gävleborg's, from the facts
+    assert Contact.objects.count() == 3 + 7
 
 
 def test_every_funded_region_has_one_programme_project():
@@ -89,7 +89,7 @@ def test_fixture_is_what_the_builder_makes(tmp_path, capsys):
     rebuilt = tmp_path / "portal.json"
     main(["--output", str(rebuilt)])
     assert rebuilt.read_bytes() == FIXTURE.read_bytes()
-    assert capsys.readouterr().out == f"Wrote 264 records to {rebuilt}\n"
+    assert capsys.readouterr().out == f"Wrote 288 records to {rebuilt}\n"
 
 
 def changed_excerpts(change):
@@ -243,8 +243,10 @@ def test_projects_without_a_published_description_stay_empty():
             "status",
             "period_precision",
         ]
-        assert not project.goals.exists()
-        assert not project.contacts.exists()
+        # Goals, partners and contacts only as a fact gives them, citing the fact's page.
+        pages = {fact.source for fact in project.facts.all()}
+        for records in (project.goals, project.partnerships, project.contacts):
+            assert {record.source for record in records.all()} <= pages, slug
 
 
 def test_jonkoping_result_goals_carry_their_numbers():
@@ -447,12 +449,22 @@ def test_organisations_have_the_role_their_source_gives():
         ("vastra-gotaland-2017-2018", "Coompanion"): Kind.PARTNER,
         ("ostgotamodellen", "Regionförbundet Östsam"): Kind.RAN,
         ("messe", "Regionförbundet Östsam"): Kind.TOOK_PART,
+        # From the facts: Gävleborg's "samverkanspartner", Örebro's "deltar aktivt", Dalarna's
+        # and Västerbotten's partners ("tillsammans med").
+        ("gavleborg-2017-2018", "Coompanion Gävleborg"): Kind.PARTNER,
+        ("gavleborg-2017-2018", "Samordningsförbund Gävleborg"): Kind.PARTNER,
+        ("orebro-lan-2017-2018", "Coompanion"): Kind.TOOK_PART,
+        ("orebro-lan-2017-2018", "Activa"): Kind.TOOK_PART,
+        ("dalarna-2017-2018", "Kompetensbyrån"): Kind.PARTNER,
+        ("dalarna-2017-2018", "Coompanion Dalarna"): Kind.PARTNER,
+        ("dalarna-2017-2018", "AB Samarkand2015"): Kind.PARTNER,
+        ("vasterbotten-2017-2018", "Coompanion"): Kind.PARTNER,
     }
 
 
 def test_goals_keep_the_sources_minst(client):
     at_least = Goal.objects.filter(at_least=True).values_list("target_value", flat=True)
-    assert sorted(at_least) == [Decimal(5), Decimal(10)]
+    assert sorted(at_least) == [Decimal(5), Decimal(7), Decimal(10)]
     page = client.get("/projekt/starkare-asf-i-jonkopings-lan/").content.decode()
     assert "Mål: minst 10 nya affärsrelationer" in page
     assert "Mål: 3 nya avtal" in page
@@ -483,3 +495,42 @@ def test_a_projects_region_is_not_its_source_pages_publisher(client, slug):
     assert ">Län</dt>" in facts and ">Östergötlands län</a>" in facts
     assert "Region Östergötland" not in facts
     assert "Region Östergötland" not in page.split("<article")[0]  # nor the page's description
+
+
+def entry_citing(excerpts, part, name):
+    return next(e for e in excerpts[part] if e.get("fact") and name in e.get("name", e.get("text")))
+
+
+@pytest.mark.parametrize(
+    "part, name, change",
+    [
+        ("goals", "minst sju kommuner", {"text": "En stödstruktur i minst åtta kommuner."}),
+        ("contacts", "Anders Bro", {"role": "Verksamhetschef"}),  # a role no fact gives
+        ("contacts", "Anders Bro", {"fact": "projektägare"}),  # a fact that does not name him
+        ("organisations", "Activa", {"name": "Stiftelsen Activa Örebro"}),
+    ],
+)
+def test_a_record_that_its_fact_does_not_give_stops_the_build(part, name, change):
+    with pytest.raises(NotInSource, match="not in the fact"):
+        build(changed_excerpts(lambda excerpts: entry_citing(excerpts, part, name).update(change)))
+
+
+def test_a_role_its_fact_does_not_give_stops_the_build():
+    def change(excerpts):
+        entry = next(e for e in excerpts["partnerships"] if e["organisation"] == "activa")
+        entry["kind"] = "ran"  # the fact says "deltar aktivt"
+
+    with pytest.raises(NotInSource, match="'ran' without 'drev'"):
+        build(changed_excerpts(change))
+
+
+def test_records_from_facts_cite_the_facts_page_as_a_summary(client):
+    page = client.get("/projekt/gavleborg-2017-2018/").content.decode()
+    goals = page.split('id="mal-rubrik"')[1].split("</section>")[0]
+    assert "Mål: minst 7 kommuner med en stödstruktur" in goals
+    assert "Sammanfattning av Tillväxtverket: " in goals and "Citat ur" not in goals
+    partners = page.split("Samverkanspartner och andra organisationer")[1].split("</section>")[0]
+    assert "<strong>Coompanion Gävleborg</strong>: samverkanspartner" in partners
+    assert "<q>" not in partners and "Sammanfattning av Region Gävleborg: " in partners
+    dalarna = client.get("/projekt/?q=Samarkand2015").content.decode()
+    assert 'href="/projekt/dalarna-2017-2018/"' in dalarna

@@ -35,9 +35,10 @@ def test_statistics_per_region_match_the_database(client):
     assert row(html, "Jönköpings län") == [1, 0, 10, 2, 8, 5, UNKNOWN]
     assert row(html, "Kronoberg") == [1, 0, 1, 1, 0, 1, UNKNOWN]
     assert row(html, "Östergötland") == [1, 2, 0, 0, 0, 0, UNKNOWN]
+    assert row(html, "Gävleborg") == [1, 0, 3, 0, 0, 1, UNKNOWN]  # no kind stated
     # per programme: projects, goals, overall, result, with target, follow-up
     programme = "Regionala projekt för ökad sysselsättning i ASF 2017–2018"
-    assert row(html, programme) == [12, 11, 3, 8, 6, UNKNOWN]
+    assert row(html, programme) == [12, 14, 3, 8, 7, UNKNOWN]
     assert row(html, "Interreg IVC") == [1, 0, 0, 0, 0, UNKNOWN]
     assert html.count('<svg class="bar-chart"') == 3
     assert 'role="img"' in html
@@ -201,3 +202,11 @@ def test_compare_names_the_other_projects_by_their_funding(client):
         "(Europeiska regionala utvecklingsfonden, Interreg IVC)." in text
     )
     assert "Projekt (3)" not in text
+
+
+def test_a_region_page_says_which_goals_have_no_stated_kind(client):
+    page = client.get("/regioner/gavleborg/").content.decode()
+    assert (
+        "Mål i regionens projekt</dt><dd>3 (0 övergripande, 0 resultatmål, "
+        "3 där källan inte anger typen)</dd>"
+    ) in page

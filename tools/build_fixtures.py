@@ -33,7 +33,7 @@ class NotInSource(Exception):
 
 
 # The word in the source's own sentence that an organisation's role rests on.
-KIND_WORDS = {"ran": "drev", "took_part": "deltog", "funder": "finansi"}
+KIND_WORDS = {"ran": "drev", "took_part": "delt", "funder": "finansi"}
 
 
 def normalise(text):
@@ -277,27 +277,41 @@ def build(excerpts, directory=SOURCE_TEXTS):
         )
         for entry in excerpts["themes"]
     }
-    organisation = {
-        entry["slug"]: out.add(
-            "projects.organisation",
-            name=entry["name"],
-            slug=entry["slug"],
-            source=source[entry["source"]],
-        )
-        for entry in excerpts["organisations"]
-    }
-
     named = {
-        (group.get("project"), fact["label"]): fact["text"]
+        (group.get("project"), fact["label"]): fact
         for group in facts["records"]
         for fact in group["facts"]
     }
+
+    def stated(entry, project, *values):
+        """The values as the record's own published text gives them, each checked to stand
+        there; or, for a record with "fact", as that fact's summary gives them (letter case
+        aside), with the fact's page as the source."""
+        if "fact" not in entry:
+            key = entry["source"]
+            return [sources.text(key, value) for value in values], source[key]
+        fact = named[(project, entry["fact"])]
+        for value in values:
+            if normalise(value).lower() not in fact["text"].lower():
+                raise NotInSource(f"not in the fact {entry['fact']!r}: {value!r}")
+        return list(values), page[fact["url"]]
+
+    organisation = {}
+    for entry in excerpts["organisations"]:
+        if "fact" in entry:
+            _, cited = stated(entry, entry["project"], entry["name"])
+        else:  # a text may name it in lower case ("arbetsförmedlingen")
+            cited = source[entry["source"]]
+        organisation[entry["slug"]] = out.add(
+            "projects.organisation", name=entry["name"], slug=entry["slug"], source=cited
+        )
     project = {}
     for entry in excerpts["projects"]:
         key = entry["source"]
         title = entry["title"]
         if "title_fact" in entry:
-            title = reference.title(title, named.get((entry["slug"], entry["title_fact"]), ""))
+            fact = named.get((entry["slug"], entry["title_fact"]), {"text": ""})
+            title = reference.title(title, fact["text"])
         elif not entry["title_is_editorial"]:
             title = sources.text(key, title)  # a title the source does not give is marked so
         project[entry["slug"]] = out.add(
@@ -321,25 +335,28 @@ def build(excerpts, directory=SOURCE_TEXTS):
             },
         )
     for entry in excerpts["partnerships"]:
-        role = sources.text(entry["source"], entry["role"])
-        if KIND_WORDS.get(entry["kind"], "") not in role:
-            raise NotInSource(f"{entry['kind']!r} without {KIND_WORDS[entry['kind']]!r}: {role!r}")
+        # A fact is a summary, so no sentence of it is quoted as the role.
+        (role,), cited = stated(entry, entry["project"], entry.get("role", ""))
+        said = role or named[(entry["project"], entry.get("fact"))]["text"]
+        if KIND_WORDS.get(entry["kind"], "") not in said:
+            raise NotInSource(f"{entry['kind']!r} without {KIND_WORDS[entry['kind']]!r}: {said!r}")
         out.add(
             "projects.partnership",
             project=project[entry["project"]],
             organisation=organisation[entry["organisation"]],
             kind=entry["kind"],
             role=role,
-            source=source[entry["source"]],
+            source=cited,
         )
     for position, goal in enumerate(excerpts["goals"]):
         if goal["at_least"] and "minst" not in goal["text"].lower():
             raise NotInSource(f"a goal marked “minst” that does not say so: {goal['text']!r}")
+        (text,), cited = stated(goal, goal["project"], goal["text"])
         out.add(
             "projects.goal",
             project=project[goal["project"]],
             kind=goal["kind"],
-            text=sources.text(goal["source"], goal["text"]),
+            text=text,
             target_value=goal["target_value"],
             at_least=goal["at_least"],
             target_unit=goal["target_unit"],
@@ -348,20 +365,18 @@ def build(excerpts, directory=SOURCE_TEXTS):
             reported_on=None,
             report_source=None,
             position=position,
-            source=source[goal["source"]],
+            source=cited,
         )
     for contact in excerpts["contacts"]:
-        key = contact["source"]
+        fields = ("name", "role", "organisation", "phone")
+        values, cited = stated(contact, contact["project"], *(contact[name] for name in fields))
         out.add(
             "projects.contact",
-            **{
-                name: sources.text(key, contact[name])
-                for name in ("name", "role", "organisation", "phone")
-            },
+            **dict(zip(fields, values, strict=True)),
             email="",  # the pages link to a form, they publish no address
             region=region[contact["region"]] if contact["region"] else None,
             project=project[contact["project"]] if contact["project"] else None,
-            source=source[key],
+            source=cited,
         )
     for group in facts["records"]:
         for position, fact in enumerate(group["facts"]):

@@ -42,7 +42,7 @@ def test_lists_show_only_the_own_region(editor):
     assert editor.get(admin_url(Region, "changelist")).context["cl"].result_count == 1
     assert editor.get(admin_url(ActionPlan, "changelist")).context["cl"].result_count == 1
     contacts = editor.get(admin_url(Contact, "changelist")).context["cl"].result_list
-    assert [c.name for c in contacts] == ["Karin Palmér"]
+    assert [c.name for c in contacts] == ["Daniel Westergren", "Karin Palmér"]
     assert editor.get(admin_url(Goal, "changelist")).context["cl"].result_count == 1
 
 
