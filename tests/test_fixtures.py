@@ -528,6 +528,7 @@ def test_records_from_facts_cite_the_facts_page_as_a_summary(client):
     page = client.get("/projekt/gavleborg-2017-2018/").content.decode()
     goals = page.split('id="mal-rubrik"')[1].split("</section>")[0]
     assert "Mål: minst 7 kommuner med en stödstruktur" in goals
+    assert "<h3>" not in goals  # not "Mål" under "Mål": no source states their kind
     assert "Sammanfattning av Tillväxtverket: " in goals and "Citat ur" not in goals
     partners = page.split("Samverkanspartner och andra organisationer")[1].split("</section>")[0]
     assert "<strong>Coompanion Gävleborg</strong>: samverkanspartner" in partners

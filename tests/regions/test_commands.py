@@ -15,8 +15,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from projects.models import Contact, Fact, Goal, Project, Theme
-from regions.management.commands.load_published_data import FIXTURE, FROM_THE_SOURCES
+from projects.models import Contact, Fact, Goal, Organisation, Partnership, Project, Theme
+from regions.management.commands.load_published_data import (
+    EDITORS_FROM,
+    FIXTURE,
+    FROM_THE_SOURCES,
+)
 from regions.models import Region, RegionRole
 from tests.admin_forms import change_form_data, make_editor
 from tests.html import Page
@@ -205,3 +209,44 @@ def test_setting_up_again_keeps_an_edited_fact_and_leaves_a_deleted_one_out():
     assert fact.text == "Februari 2017 – oktober 2018 (enligt projektsajten)."
     assert not Fact.objects.filter(pk=deleted.pk).exists()
     assert fact.history.count() == 2  # loaded, then edited; not loaded again
+
+
+def test_a_published_record_whose_key_an_editor_took_is_loaded_under_a_new_one(client):
+    """A database set up before the fixture grew: the organisations the facts name were not
+    there, and an editor's new organisation took the first free key, the one the fixture gives
+    Coompanion Gävleborg. Loading adds Coompanion Gävleborg under a key of its own and links the
+    partnerships to it, never the editor's organisation to Gävleborg's project."""
+    first_new = Organisation.objects.get(name="Coompanion Gävleborg").pk
+    Partnership.objects.filter(organisation__pk__gte=first_new).delete()
+    Partnership.history.filter(organisation_id__gte=first_new).delete()
+    Organisation.objects.filter(pk__gte=first_new).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('projects_organisation', 'id'), %s)",
+            [first_new - 1],
+        )
+    admin_client(client)
+    added = client.post(
+        "/admin/projects/organisation/add/",
+        {
+            "name": "Föreningen Exempel",
+            "slug": "foreningen-exempel",
+            "source": Organisation.objects.first().source_id,
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    editors = Organisation.objects.get(name="Föreningen Exempel")
+    assert editors.pk == first_new
+
+    load()
+    editors.refresh_from_db()
+    assert editors.name == "Föreningen Exempel" and not editors.partnerships.exists()
+    gavleborg = Partnership.objects.filter(project__slug="gavleborg-2017-2018")
+    assert sorted(gavleborg.values_list("organisation__name", flat=True)) == [
+        "Coompanion Gävleborg",
+        "Samordningsförbund Gävleborg",
+    ]
+    assert "Inga nya poster att ladda." in load()  # and the next load knows them
+    # From now on editors' records are numbered where the fixture's never reach.
+    Theme.objects.create(name="Nytt tema", slug="nytt-tema")
+    assert Theme.objects.get(slug="nytt-tema").pk >= EDITORS_FROM

@@ -10,11 +10,10 @@ remembers it). Records already there, their many-to-many rows included, are left
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
@@ -22,6 +21,11 @@ from django.utils import timezone
 FIXTURE = settings.FIXTURE_DIRS[0] / "portal.json"
 # The change reason of a record's first version, as loaded from the published texts.
 FROM_THE_SOURCES = "Från källtexterna"
+# Editors' records are numbered from a million and the published texts' below, so the fixture
+# can grow without meeting an editor's record. In a database from before, where an editor's
+# record took a key the fixture now gives, the published record is loaded half a million on.
+EDITORS_FROM = 1_000_000
+MOVED_BY = 500_000
 
 
 def is_tracked(model):
@@ -36,14 +40,30 @@ def ever_held(model, pks, using):
         pk_name = model._meta.pk.attname
         history = model.history.using(using).filter(**{f"{pk_name}__in": pks})
         held.update(history.values_list(pk_name, flat=True))
-    deletions = LogEntry.objects.using(using).filter(
+    held.update(logged(model, pks, DELETION, using))
+    return held
+
+
+def logged(model, pks, action, using):
+    """The primary keys among `pks` that the admin's log records `action` for."""
+    entries = LogEntry.objects.using(using).filter(
         content_type=ContentType.objects.db_manager(using).get_for_model(model),
-        action_flag=DELETION,
+        action_flag=action,
         object_id__in=[str(pk) for pk in pks],
     )
-    deleted = deletions.values_list("object_id", flat=True)
-    held.update(model._meta.pk.to_python(pk) for pk in deleted)
-    return held
+    return {model._meta.pk.to_python(pk) for pk in entries.values_list("object_id", flat=True)}
+
+
+def point_at_moved(deserialized, moved):
+    """The record's references to published records that were loaded under a moved key."""
+    record = deserialized.object
+    for field in record._meta.concrete_fields:
+        if field.is_relation:
+            key = (field.related_model, getattr(record, field.attname))
+            setattr(record, field.attname, moved.get(key, key[1]))
+    for name, pks in (deserialized.m2m_data or {}).items():
+        target = record._meta.get_field(name).related_model
+        deserialized.m2m_data[name] = [moved.get((target, pk), pk) for pk in pks]
 
 
 def record_first_versions(records, moment, using):
@@ -91,9 +111,15 @@ def load_published_data(using=DEFAULT_DB_ALIAS):
     for deserialized in stored:
         by_model[type(deserialized.object)].append(deserialized)
     loaded, kept = defaultdict(int), 0
-    new = []
+    new, moved = [], {}
     with transaction.atomic(using=using):
         for model, items in by_model.items():
+            held = ever_held(model, [item.object.pk for item in items], using)
+            by_editors = logged(model, held, ADDITION, using)
+            for item in items:
+                if item.object.pk in by_editors:
+                    moved[model, item.object.pk] = item.object.pk = item.object.pk + MOVED_BY
+                point_at_moved(item, moved)
             held = ever_held(model, [item.object.pk for item in items], using)
             for item in items:
                 if item.object.pk in held:
@@ -109,10 +135,15 @@ def load_published_data(using=DEFAULT_DB_ALIAS):
             connection = connections[using]
             # Checked now, as loaddata does, not when some outer transaction commits.
             connection.check_constraints(table_names=[model._meta.db_table for model in loaded])
-            # The fixture gives primary keys, so the sequences must move past them.
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), list(loaded)):
-                    cursor.execute(sql)
+        # The fixture gives primary keys, so editors' keys must start past them.
+        with connections[using].cursor() as cursor:
+            for model in by_model:
+                table, pk = model._meta.db_table, model._meta.pk.column
+                cursor.execute(
+                    f'SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(max("{pk}"), %s))'
+                    f' FROM "{table}"',
+                    [table, pk, EDITORS_FROM - 1],
+                )
         record_first_versions(new, moment, using)
     return dict(loaded), kept
 
