@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("many_projects")]
 
 # Enough that reading a table whole costs what it does at scale, and the planner chooses
 # as it would there; small enough that the module stays quick.
-GENERATED = 5_000
+GENERATED = 10_000
 
 PROJECTS = Project._meta.db_table
 GOALS = Goal._meta.db_table
