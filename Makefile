@@ -63,7 +63,8 @@ port-free:
 
 # The portal as its readers see it: DEBUG off, so the portal's own Swedish error pages, and the
 # collected static files with hashed names (whitenoise), under gunicorn as in production. Not
-# production's settings: plain HTTP, and nothing to configure. The key of `serve` (below).
+# production's settings: plain HTTP, and nothing to configure. The secret key is `serve`'s
+# (below) rather than the development one, since HOST may let other machines in.
 RUN_ENV = DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}"
