@@ -1,16 +1,32 @@
 # ASF-portalen. `make run` serves the portal, `make test` runs every check.
 # Both set everything up first and can be run again and again.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The Python the virtualenv is made from: PYTHON if given, else the newest of python3.13,
+# python3.12, python3.11 and python3 that is 3.11 or newer (tools/python.sh).
+PYTHON ?=
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+FIND_PYTHON = PYTHON='$(PYTHON)' sh tools/python.sh
+# Where `run`, `dev` and `serve` answer.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: install db migrate data reset-data static run serve test test-browser browser lint check-migrations pytest loadtest bench
+.PHONY: install db migrate data reset-data static port-free run dev serve test test-browser browser lint check-migrations pytest loadtest bench FORCE
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ASF-portalen needs Python 3.11"'
-	$(PYTHON) -m venv $(VENV)
+# The Python that made the virtualenv ("3.13 /usr/bin/python3.13") is noted beside it. A
+# virtualenv belongs to its Python, so when another is chosen (PYTHON=, a newer one installed)
+# the virtualenv is made again from scratch.
+$(VENV)/.python: FORCE
+	@choice="$$($(FIND_PYTHON))" || exit 1; \
+	if [ "$$choice" != "$$(cat $@ 2>/dev/null)" ]; then \
+	  rm -rf $(VENV) && mkdir -p $(VENV) && echo "$$choice" > $@; \
+	fi
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.python
+	@python="$$(cut -d' ' -f2- $(VENV)/.python)"; \
+	echo "Making the virtualenv in $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
@@ -39,8 +55,28 @@ reset-data: migrate
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-run: data static
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) runserver 127.0.0.1:8000
+# Nothing may answer on HOST:PORT yet; asked first, so that a port in use is said in one
+# sentence before any set-up, with the Python the virtualenv is made from.
+port-free:
+	@python="$$($(FIND_PYTHON))" && \
+	"$${python#* }" -m tools.loadtest --check-port-free --base-url http://$(HOST):$(PORT)
+
+# The portal as its readers see it: DEBUG off, so the portal's own Swedish error pages, and the
+# collected static files with hashed names (whitenoise), under gunicorn as in production. Not
+# production's settings: plain HTTP, and nothing to configure. The secret key is `serve`'s
+# (below) rather than the development one, since HOST may let other machines in.
+RUN_ENV = DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}"
+run: port-free data static
+	@$(ENSURE_SECRET_KEY)
+	@echo "ASF-portalen answers on http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
+	@$(RUN_ENV) BIND=$(HOST):$(PORT) $(GUNICORN) asf_portal.wsgi
+
+# For developers: DEBUG on (Django's error pages, static files straight from static/) and
+# Django's development server, which restarts when the code changes.
+dev: port-free data static
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 # The portal as production runs it: gunicorn, DEBUG off, settings from the environment only.
 # The secret key comes from DJANGO_SECRET_KEY, or a random one kept in .secret-key (ignored).
@@ -54,9 +90,9 @@ PRODUCTION_ENV = DJANGO_ENV=production \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}"
 GUNICORN = $(VENV)/bin/gunicorn --config asf_portal/gunicorn.conf.py
-serve: data static
+serve: port-free data static
 	@$(ENSURE_SECRET_KEY)
-	$(PRODUCTION_ENV) $(GUNICORN) asf_portal.wsgi
+	BIND=$(HOST):$(PORT) $(PRODUCTION_ENV) $(GUNICORN) asf_portal.wsgi
 
 # A bounded load on loopback (tools/loadtest.py) against the portal as `serve` runs it,
 # started here in the background with its output in $(LOADTEST_LOG) and stopped afterwards.

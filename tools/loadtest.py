@@ -457,7 +457,10 @@ def wait_for_server(base_url, seconds, path="/healthz"):
 
 
 def port_is_free(base_url):
-    host, port = loopback_address(base_url)
+    # Only asks whether anything answers, which loads nobody: any host of this machine will do
+    # (0.0.0.0 reaches this machine's own).
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port or 80
     try:
         with socket.create_connection((host, port), timeout=1):
             return False
@@ -641,17 +644,24 @@ def main(argv=None):
         print(f"{args.check_log}: {requests} request lines, nothing else but gunicorn's own.")
         return 0
 
+    if args.check_port_free:
+        try:
+            if port_is_free(args.base_url):
+                return 0
+        except ValueError as error:  # a port that is no number
+            print(f"No port to check in {args.base_url}: {error}.", file=sys.stderr)
+            return 2
+        print(
+            f"Something already answers at {args.base_url}: stop it, or choose another port.",
+            file=sys.stderr,
+        )
+        return 1
+
     try:
         loopback_address(args.base_url)
     except NotLoopback as error:
         print(error, file=sys.stderr)
         return 2
-
-    if args.check_port_free:
-        if port_is_free(args.base_url):
-            return 0
-        print(f"Something already answers at {args.base_url}: stop it first.", file=sys.stderr)
-        return 1
 
     if args.wait_for_server and not wait_for_server(args.base_url, args.wait_for_server):
         print(f"No 200 from {args.base_url}/healthz within {args.wait_for_server:g} s.")

@@ -7,6 +7,10 @@ inside the project, so it never collides with a server already on the machine.
 
 initdb refuses to run as root, so when we are root (as on CI) the cluster is
 owned and run by the `postgres` system user instead.
+
+Where the server binaries are missing, root with apt-get gets Debian's server package
+(without a cluster of Debian's own); anyone else is told what to install. A server built
+without ICU lacks the Swedish collation, and is turned down at start with a plain message.
 """
 
 import os
@@ -19,6 +23,7 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBIAN_SERVER_ROOT = Path("/usr/lib/postgresql")
+HOMEBREW_ROOTS = (Path("/opt/homebrew/opt"), Path("/usr/local/opt"))
 SUPERUSER = "postgres"
 DATABASE_NAME = "asf_portal"
 PORT = 5432  # only names the socket file; nothing listens on TCP
@@ -38,9 +43,23 @@ SERVER_SETTINGS = {
     "jit": "off",
 }
 MISSING_BINARIES = (
-    "PostgreSQL's server binaries (initdb, pg_ctl) were not found: install them "
-    "(on Debian: apt-get install postgresql) or set DATABASE_URL to a PostgreSQL database."
+    "PostgreSQL's server binaries (initdb, pg_ctl) were not found: install them (Debian and "
+    "Ubuntu: sudo apt-get install postgresql; Fedora: sudo dnf install postgresql-server; "
+    "macOS: brew install postgresql@18) or set DATABASE_URL to a PostgreSQL database."
 )
+# The portal's names sort by this collation (SWEDISH_COLLATION in the settings); PostgreSQL
+# has it only when it was built with ICU.
+SWEDISH_COLLATION = "sv-SE-x-icu"
+NO_ICU = (
+    "This PostgreSQL was built without ICU, so it lacks the Swedish collation sv-SE-x-icu "
+    "the portal sorts by: install one built with ICU (Debian's, Ubuntu's, Fedora's and "
+    "Homebrew's packages are) or set DATABASE_URL to a database on one."
+)
+# When Debian's server package is installed, its scripts make a cluster of their own ("main",
+# on port 5432) unless told not to here, and start the server through invoke-rc.d unless
+# policy-rc.d says no. The project runs its own cluster, so neither is wanted.
+CREATECLUSTER_CONF = Path("/etc/postgresql-common/createcluster.conf")
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 
 
 class LocalDatabaseError(Exception):
@@ -58,6 +77,9 @@ def find_bindir():
         reverse=True,
     )
     candidates.extend(debian)
+    # Homebrew's postgresql@N is not linked onto PATH.
+    for root in HOMEBREW_ROOTS:
+        candidates.extend(sorted(root.glob("postgresql@*/bin"), reverse=True))
     on_path = shutil.which("initdb")
     if on_path:
         candidates.append(Path(on_path).parent)
@@ -65,6 +87,39 @@ def find_bindir():
         if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
             return bindir
     raise LocalDatabaseError(MISSING_BINARIES)
+
+
+def server_binaries():
+    """find_bindir(), after installing Debian's server package where it is missing and we may."""
+    try:
+        return find_bindir()
+    except LocalDatabaseError:
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            raise
+    print("Installing Debian's PostgreSQL server package (Debian's own cluster is not made).")
+    CREATECLUSTER_CONF.parent.mkdir(parents=True, exist_ok=True)
+    with CREATECLUSTER_CONF.open("a") as conf:
+        conf.write("# ASF-portalen runs a cluster of its own.\ncreate_main_cluster = false\n")
+    added_policy = not POLICY_RC_D.exists()
+    if added_policy:
+        POLICY_RC_D.write_text("#!/bin/sh\nexit 101\n")
+        POLICY_RC_D.chmod(0o755)
+    # ucf keeps the createcluster.conf written above when postgresql-common comes with it.
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "UCF_FORCE_CONFFOLD": "1"}
+    try:
+        for command in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+        ):
+            result = subprocess.run(command, env=env, text=True, capture_output=True, check=False)
+            if result.returncode != 0:
+                raise LocalDatabaseError(
+                    f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}"
+                )
+    finally:
+        if added_policy:
+            POLICY_RC_D.unlink()
+    return find_bindir()
 
 
 def _as_owner(command):
@@ -75,6 +130,15 @@ def _as_owner(command):
 
 def _run(command, **kwargs):
     return subprocess.run(_as_owner(command), check=False, text=True, capture_output=True, **kwargs)
+
+
+def check_swedish_collation(cursor):
+    cursor.execute(
+        "SELECT 1 FROM pg_collation WHERE collname = %s AND collprovider = 'i'",
+        [SWEDISH_COLLATION],
+    )
+    if cursor.fetchone() is None:
+        raise LocalDatabaseError(NO_ICU)
 
 
 class Cluster:
@@ -91,7 +155,7 @@ class Cluster:
         return f"postgres://{SUPERUSER}@{quote(str(self.socket_dir), safe='')}:{PORT}/{name}"
 
     def start(self, database=DATABASE_NAME):
-        bindir = find_bindir()
+        bindir = server_binaries()
         self._prepare_directories()
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(bindir)
@@ -141,6 +205,7 @@ class Cluster:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 cursor.execute(f'CREATE DATABASE "{name}"')
+            check_swedish_collation(cursor)
         connection.close()
 
     def _prepare_directories(self):

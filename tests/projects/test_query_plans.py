@@ -288,15 +288,16 @@ def test_a_theme_is_looked_up_in_the_theme_index():
             assert_not_read_whole(plan, PROJECTS)
 
 
-def test_the_last_page_takes_its_ids_from_the_list_order_index_alone():
+def test_the_last_page_takes_its_ids_in_the_list_order_from_an_index():
+    # Which index, and whether the rows are visited too, is the planner's to choose (and
+    # PostgreSQL's versions choose differently); what matters at scale is that the order comes
+    # from an index: never every project read and sorted to find one page.
     filters = published_project_filter(QueryDict())
     paginator = Paginator(filters.qs.values_list("pk", flat=True), PAGE_SIZE)
     last = paginator.page(paginator.num_pages)
     plan = plan_of(last.object_list)
-    index_only = {
-        node.get("Index Name") for node in nodes(plan) if node["Node Type"] == "Index Only Scan"
-    }
-    assert "project_title_filters" in index_only, outline(plan)
+    assert_not_read_whole(plan, PROJECTS)
+    assert not any("Sort" in node["Node Type"] for node in nodes(plan)), outline(plan)
     assert len(last.object_list) == filters.count() - (paginator.num_pages - 1) * PAGE_SIZE
 
 

@@ -5,6 +5,7 @@ import sys
 
 import dj_database_url
 import pytest
+from django.db import connection
 
 from tools import localdb
 
@@ -79,3 +80,90 @@ def test_a_clusters_url_keeps_its_socket_path_as_it_is(tmp_path):
         5432,
         "asf_faults",
     )
+
+
+@pytest.fixture
+def no_server_binaries(monkeypatch, tmp_path):
+    """A machine without PostgreSQL's server binaries, apt-get or anything else on PATH."""
+    monkeypatch.delenv("PG_BINDIR", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(localdb, "DEBIAN_SERVER_ROOT", tmp_path / "lib")
+    monkeypatch.setattr(localdb, "HOMEBREW_ROOTS", ())
+    monkeypatch.setattr(localdb, "CREATECLUSTER_CONF", tmp_path / "etc" / "createcluster.conf")
+    monkeypatch.setattr(localdb, "POLICY_RC_D", tmp_path / "policy-rc.d")
+    return tmp_path
+
+
+def test_without_apt_the_commands_for_each_system_are_named(no_server_binaries, capsys):
+    assert localdb.main(["localdb", "start"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == localdb.MISSING_BINARIES + "\n"
+    for command in [
+        "apt-get install postgresql",
+        "dnf install postgresql-server",
+        "brew install postgresql@",
+    ]:
+        assert command in err
+
+
+# A stand-in for apt-get: notes how it was called and what the package scripts would find
+# (Debian's createcluster.conf, what policy-rc.d answers), and "installs" the binaries.
+APT_GET = """#!/bin/sh
+echo "apt-get $* UCF_FORCE_CONFFOLD=$UCF_FORCE_CONFFOLD DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> {log}
+if [ "$1" = install ]; then
+  /bin/cat {conf} >> {log}
+  {policy}; echo "policy-rc.d says $?" >> {log}
+  /bin/mkdir -p {lib}/17/bin && /bin/touch {lib}/17/bin/initdb {lib}/17/bin/pg_ctl
+fi
+"""
+
+
+@pytest.mark.parametrize("policy_there", [False, True])
+def test_as_root_with_apt_debians_server_package_comes_without_a_cluster_of_its_own(
+    no_server_binaries, monkeypatch, policy_there
+):
+    root = no_server_binaries
+    log = root / "apt.log"
+    apt_get = root / "bin" / "apt-get"
+    apt_get.write_text(
+        APT_GET.format(
+            log=log, conf=localdb.CREATECLUSTER_CONF, policy=localdb.POLICY_RC_D, lib=root / "lib"
+        )
+    )
+    apt_get.chmod(0o755)
+    if policy_there:  # Docker images have their own, which stays
+        localdb.POLICY_RC_D.write_text("#!/bin/sh\nexit 101\n# the image's\n")
+        localdb.POLICY_RC_D.chmod(0o755)
+    monkeypatch.setattr(localdb.os, "geteuid", lambda: 0)
+
+    assert localdb.server_binaries() == root / "lib" / "17" / "bin"
+
+    assert log.read_text().splitlines() == [
+        "apt-get update -qq UCF_FORCE_CONFFOLD=1 DEBIAN_FRONTEND=noninteractive",
+        "apt-get install -y -qq --no-install-recommends postgresql "
+        "UCF_FORCE_CONFFOLD=1 DEBIAN_FRONTEND=noninteractive",
+        "# ASF-portalen runs a cluster of its own.",
+        "create_main_cluster = false",
+        "policy-rc.d says 101",
+    ]
+    assert localdb.POLICY_RC_D.exists() == policy_there
+    assert "create_main_cluster = false" in localdb.CREATECLUSTER_CONF.read_text()
+
+
+def test_the_swedish_collation_is_the_settings(settings):
+    assert localdb.SWEDISH_COLLATION == settings.SWEDISH_COLLATION
+
+
+@pytest.mark.django_db
+def test_a_postgresql_without_icu_is_said_plainly():
+    with connection.cursor() as cursor:
+        localdb.check_swedish_collation(cursor)  # this one has ICU
+        # As a build without ICU would be: no such collation (rolled back with the test).
+        cursor.execute(f'ALTER COLLATION "{localdb.SWEDISH_COLLATION}" RENAME TO "not-icu"')
+        with pytest.raises(localdb.LocalDatabaseError) as error:
+            localdb.check_swedish_collation(cursor)
+    assert str(error.value) == localdb.NO_ICU
+    assert "built without ICU" in str(error.value)
