@@ -53,10 +53,10 @@ PORTAL_OPERATOR["example"] = not all(PORTAL_OPERATOR.values())
 if PORTAL_OPERATOR["example"]:
     PORTAL_OPERATOR.update(
         name="Exempelförvaltningen",
-        email="portalen@example.invalid",
+        email="portalen@exempel.invalid",
         address="Exempelgatan 1, 123 45 Exempelstad",
-        data_controller="Exempelförvaltningen, dataskydd@example.invalid",
-        accessibility_contact="tillganglighet@example.invalid",
+        data_controller="Exempelförvaltningen, dataskydd@exempel.invalid",
+        accessibility_contact="tillganglighet@exempel.invalid",
     )
 
 INSTALLED_APPS = [

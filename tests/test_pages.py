@@ -305,7 +305,7 @@ def test_without_an_operator_development_shows_a_marked_example(client):
     for name in ["home", "accessibility", "privacy"]:
         html = client.get(reverse(name)).content.decode()
         assert "Exempelförvaltningen" in html
-        marks = html.count('<p class="example-mark"><strong>Exempel</strong>')
+        marks = html.count('<p class="operator-unset"><strong>Exempel</strong>')
         assert marks == (1 if name == "home" else 2), name  # the footer's and the page's own
         assert "Ange den riktiga förvaltaren i inställningarna" in html
 
