@@ -85,10 +85,12 @@ dev: port-free data static
 SECRET_KEY_FILE := .secret-key
 ENSURE_SECRET_KEY = test -n "$$DJANGO_SECRET_KEY" -o -s $(SECRET_KEY_FILE) || \
 	$(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > $(SECRET_KEY_FILE)
+# Without the PORTAL_* settings of who runs the portal, pages show a marked example.
 PRODUCTION_ENV = DJANGO_ENV=production \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}"
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	PORTAL_OPERATOR_EXAMPLE="$${PORTAL_OPERATOR_EXAMPLE:-true}"
 GUNICORN = $(VENV)/bin/gunicorn --config asf_portal/gunicorn.conf.py
 serve: port-free data static
 	@$(ENSURE_SECRET_KEY)

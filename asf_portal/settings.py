@@ -35,6 +35,30 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts the portal serves.")
 
+# Who runs the portal, named in the footer and on the accessibility and privacy pages. Never
+# guessed: production refuses to start without it. Development, and `make serve` on loopback
+# (PORTAL_OPERATOR_EXAMPLE), show an example that every page marks as one.
+OPERATOR_SETTINGS = {
+    "name": "PORTAL_OPERATOR_NAME",
+    "email": "PORTAL_OPERATOR_EMAIL",
+    "address": "PORTAL_OPERATOR_ADDRESS",  # postal
+    "data_controller": "PORTAL_DATA_CONTROLLER",  # name and contact, for personal data
+    "accessibility_contact": "PORTAL_ACCESSIBILITY_CONTACT",  # e-mail or address
+}
+PORTAL_OPERATOR = {key: os.environ.get(name, "").strip() for key, name in OPERATOR_SETTINGS.items()}
+for key, name in OPERATOR_SETTINGS.items():
+    if not PORTAL_OPERATOR[key] and PRODUCTION and not env_bool("PORTAL_OPERATOR_EXAMPLE"):
+        raise ImproperlyConfigured(f"{name} must say who runs the portal, for every page to name.")
+PORTAL_OPERATOR["example"] = not all(PORTAL_OPERATOR.values())
+if PORTAL_OPERATOR["example"]:
+    PORTAL_OPERATOR.update(
+        name="Exempelförvaltningen",
+        email="portalen@exempel.invalid",
+        address="Exempelgatan 1, 123 45 Exempelstad",
+        data_controller="Exempelförvaltningen, dataskydd@exempel.invalid",
+        accessibility_contact="tillganglighet@exempel.invalid",
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -88,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "asf_portal.context_processors.operator",
             ],
         },
     },

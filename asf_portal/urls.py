@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.utils.functional import lazy
+from django.views.generic import RedirectView, TemplateView
 
 from asf_portal import views
 from asf_portal.sitemaps import SITEMAPS
@@ -35,6 +37,9 @@ urlpatterns = [
     path("data/", project_views.open_data, name="data"),
     path("api/", include("projects.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Browsers that ask for the old name get the SVG icon (its hashed name, known at request time).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("healthz", views.healthz, name="healthz"),
     # Before the admin's own "view on site", which would redirect to any record's address.
     path(

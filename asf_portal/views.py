@@ -10,7 +10,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from asf_portal.querystrings import without_empty_values
-from projects.models import Definition, Goal, Programme, Project
+from projects.models import Definition, Fact, Goal, Programme, Project
 from projects.statistics import PROGRAMME_SLUG, with_statistics
 from regions.charts import bar_chart
 from regions.forms import CompareForm
@@ -23,13 +23,18 @@ PROJECTS_ON_REGION_PAGE = 20
 
 
 def home(request):
+    programme = Programme.objects.filter(slug=PROGRAMME_SLUG).select_related("source").first()
     context = {
         "regions": Region.objects.funded().select_related("county"),
         "definition": Definition.objects.filter(slug="asf").select_related("source").first(),
-        "programme": Programme.objects.filter(slug=PROGRAMME_SLUG).select_related("source").first(),
+        # The programme in a few figures: its counts, and the first of its facts on funding.
+        "programme": programme and with_statistics([programme], "programme")[0],
+        "funding": programme
+        and programme.facts.filter(topic=Fact.Topic.FUNDING).select_related("source").first(),
         "recent_projects": Project.objects.published()
         .for_listing()
         .recently_changed()[:RECENT_PROJECTS],
+        **map_context(County.objects.prefetch_related("regions")),
     }
     return render(request, "home.html", context)
 

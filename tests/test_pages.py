@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 from itertools import pairwise
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -58,7 +59,8 @@ class Page(HTMLParser):
             self._region.pop()
         elif tag in self.HEADINGS and self._heading:
             level, text = self._heading
-            self.headings.append((level, " ".join(text.split())))
+            # A soft hyphen (&shy;) shows only where a long word breaks on a narrow screen.
+            self.headings.append((level, " ".join(text.replace("\u00ad", "").split())))
             self._heading = None
 
     def handle_data(self, data):
@@ -114,6 +116,7 @@ PAGES = [
         "privacy",
         "Personuppgifter",
         [
+            "Personuppgiftsansvarig",
             "Vilka personuppgifter portalen visar",
             "Varför uppgifterna visas",
             "Kakor och besöksstatistik",
@@ -162,10 +165,24 @@ def test_page_has_canonical_link_and_social_metadata(client, name):
     assert page.meta["description"].strip()
 
 
+OPERATOR = {
+    "example": False,
+    "name": "Testförvaltningen",
+    "email": "portalen@example.se",
+    "address": "Box 1, 111 11 Teststad",
+    "data_controller": "Testförvaltningens dataskyddsombud, dataskydd@example.se",
+    "accessibility_contact": "tillganglighet@example.se",
+}
+
+
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_invents_no_contact_details(client, name):
+def test_page_invents_no_contact_details(client, settings, name):
+    settings.PORTAL_OPERATOR = OPERATOR
     response, _ = get_page(client, reverse(name))
     html = response.content.decode()
+    # The only addresses are those of who runs the portal, from the settings.
+    for address in ["portalen@example.se", "dataskydd@example.se", "tillganglighet@example.se"]:
+        html = html.replace(f"mailto:{address}", "").replace(address, "")
     assert "mailto:" not in html
     assert "tel:" not in html
     assert "@" not in html
@@ -217,7 +234,7 @@ def test_accessibility_statement_follows_diggs_structure(client):
     assert "delvis förenlig" in html
     assert "Innehåll som inte är tillgängligt" in page.heading_texts(3)
     assert "Texterna från källorna återges så som utgivarna skrev dem" in html
-    assert "Kontakta den organisation som förvaltar portalen".lower() in html.lower()
+    assert "den organisation som förvaltar portalen" not in html  # it is named instead
     assert "Myndigheten för digital förvaltning (Digg)" in html
     assert "https://www.digg.se/" in page.hrefs("main")
     assert "https://www.digg.se/tdosanmalan" in page.hrefs("main")
@@ -225,6 +242,7 @@ def test_accessibility_statement_follows_diggs_structure(client):
     assert "Chromium" in html
     assert "tangentbordet" in html
     assert '<time datetime="2026-11-22">22 november 2026</time>' in html
+    assert '<time datetime="2026-12-03">3 december 2026</time>' in html
 
 
 def test_privacy_page_says_what_is_published_and_why(client):
@@ -243,7 +261,53 @@ def test_privacy_page_says_what_is_published_and_why(client):
     assert "dataskyddsförordningen (GDPR)" in html
     for right in ["få information", "rättade", "raderade"]:
         assert right in html
-    assert "kontakta den organisation som förvaltar portalen" in html
+    assert "den organisation som förvaltar portalen" not in html  # it is named instead
+
+
+def test_the_footer_of_every_page_says_who_runs_the_portal(client, settings):
+    settings.PORTAL_OPERATOR = OPERATOR
+    for url in [reverse("home"), *(reverse(name) for name in PAGE_NAMES), "/finns-inte/"]:
+        response = client.get(url)
+        footer = response.content.decode().split("<footer")[1]
+        assert "förvaltas av <strong>Testförvaltningen</strong>" in footer, url
+        assert "<address>Box 1, 111 11 Teststad<br>" in footer
+        assert "mailto:portalen@example.se" in Page(response.content.decode()).hrefs("footer")
+        assert "Exempel" not in response.content.decode()
+
+
+def test_the_accessibility_statement_names_who_runs_the_portal_and_where_to_report(
+    client, settings
+):
+    settings.PORTAL_OPERATOR = OPERATOR
+    response, _ = get_page(client, reverse("accessibility"))
+    html = response.content.decode()
+    assert "Testförvaltningen står bakom webbplatsen" in html
+    report = html.split('id="rapportera"')[1].split("</section>")[0]
+    assert 'href="mailto:tillganglighet@example.se"' in report
+    assert "Testförvaltningen, Box 1, 111 11 Teststad" in report
+    supervision = html.split('id="tillsyn"')[1].split("</section>")[0]
+    assert 'href="https://www.digg.se/tdosanmalan"' in supervision
+
+
+def test_the_privacy_page_names_the_data_controller(client, settings):
+    settings.PORTAL_OPERATOR = OPERATOR
+    response, page = get_page(client, reverse("privacy"))
+    html = response.content.decode()
+    assert "Personuppgiftsansvarig" in page.heading_texts(2)
+    assert "Personuppgiftsansvarig för ASF-portalen är Testförvaltningens dataskyddsombud" in html
+    assert "mailto:dataskydd@example.se" in page.hrefs("main")
+    correction = html.split('id="rattelse"')[1].split("</section>")[0]
+    assert "dataskydd@example.se" in correction
+
+
+def test_without_an_operator_development_shows_a_marked_example(client):
+    assert settings.PORTAL_OPERATOR["example"]  # the tests run without the PORTAL_ settings
+    for name in ["home", "accessibility", "privacy"]:
+        html = client.get(reverse(name)).content.decode()
+        assert "Exempelförvaltningen" in html
+        marks = html.count('<p class="operator-unset"><strong>Exempel</strong>')
+        assert marks == (1 if name == "home" else 2), name  # the footer's and the page's own
+        assert "Ange den riktiga förvaltaren i inställningarna" in html
 
 
 def test_public_pages_set_no_cookies(client):

@@ -21,11 +21,18 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "asf.example.se",
+    # Who runs the portal; invented here for the test alone, like the host name.
+    "PORTAL_OPERATOR_NAME": "Testförvaltningen",
+    "PORTAL_OPERATOR_EMAIL": "portalen@example.se",
+    "PORTAL_OPERATOR_ADDRESS": "Box 1, 111 11 Teststad",
+    "PORTAL_DATA_CONTROLLER": "Testförvaltningen, dataskydd@example.se",
+    "PORTAL_ACCESSIBILITY_CONTACT": "tillganglighet@example.se",
 }
+OPERATOR_SETTINGS = [name for name in PRODUCTION_ENV if name.startswith("PORTAL_")]
 
 
 def manage(*args, env=None):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,7 +52,9 @@ def test_deploy_check_passes_with_production_settings():
 
 def test_deploy_check_passes_as_make_serve_runs_the_portal():
     # The Makefile's own PRODUCTION_ENV in front of the check: on loopback, without TLS.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_", "MAKE"))
+    }
     environment["DJANGO_SECRET_KEY"] = PRODUCTION_ENV["DJANGO_SECRET_KEY"]
     result = subprocess.run(
         [
@@ -99,6 +108,44 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
     result = manage("check", env={**PRODUCTION_ENV, **missing})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("missing", OPERATOR_SETTINGS)
+def test_production_refuses_to_start_without_saying_who_runs_it(missing):
+    result = manage("check", env={**PRODUCTION_ENV, missing: " "})
+    assert result.returncode != 0
+    assert f"{missing} must say who runs the portal" in result.stderr
+
+
+def test_make_serve_runs_with_a_marked_example_operator():
+    # The Makefile's PRODUCTION_ENV on loopback, without the operator's settings: the example
+    # values say on every page that they are examples.
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_", "MAKE"))
+    }
+    environment["DJANGO_SECRET_KEY"] = PRODUCTION_ENV["DJANGO_SECRET_KEY"]
+    script = "from django.conf import settings; print(settings.PORTAL_OPERATOR)"
+    result = subprocess.run(
+        [
+            "make",
+            "--silent",
+            "--no-print-directory",
+            f"PY={sys.executable}",
+            "--eval",
+            f'operator: ; @$(PRODUCTION_ENV) $(MANAGE) shell -c "{script}"',
+            "operator",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "'example': True" in result.stdout
+    # A real operator set in the environment is used as it is.
+    result = manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert "'example': False" in result.stdout and "Testförvaltningen" in result.stdout
 
 
 def test_production_settings_are_strict():

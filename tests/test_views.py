@@ -22,7 +22,54 @@ def test_home_lists_the_twelve_regions_in_swedish_order(client):
     assert_page_basics(page)
     html = response.content.decode()
     section = html.split('id="regioner-rubrik"')[1].split("</section>")[0]
-    assert region_links(section) == REGION_SLUGS_IN_SWEDISH_ORDER
+    region_list = section.split('<ul class="region-list')[1].split("</ul>")[0]
+    assert region_links(region_list) == REGION_SLUGS_IN_SWEDISH_ORDER
+    # The map leads to the same twelve regions.
+    assert sorted(set(region_links(section.split("</svg>")[0]))) == sorted(
+        REGION_SLUGS_IN_SWEDISH_ORDER
+    )
+
+
+def test_home_opens_with_the_programme_in_figures_from_the_data(client):
+    html = client.get(reverse("home")).content.decode()
+    opening = html.split('id="siffror-rubrik"')[1].split("</section>")[0]
+    items = opening.split("</ul>")[0].split("<li>")[1:]
+    figures = [normalise(re.sub(r"<[^>]+>", "", item)) for item in items]
+    programme = Programme.objects.get(slug="regionala-projekt-2017-2018")
+    projects = Project.objects.published().filter(programme=programme)
+    goals = sum(project.goals.count() for project in projects)
+    assert figures == [
+        f"{Region.objects.funded().count()} regioner fick finansiering",
+        f"{projects.count()} projekt i programmet",
+        f"{goals} mål i projekten",
+        f"0 av {goals} mål har ett rapporterat utfall i portalens källor",
+    ]
+    funding = programme.facts.filter(topic="funding").first()
+    assert f"<strong>Finansiering:</strong> {funding.text}" in opening
+    assert funding.source.publisher in opening
+    # The programme's prose comes after the ways in: the figures, search and map.
+    assert html.index('id="siffror-rubrik"') < html.index('id="sok-rubrik"')
+    assert html.index('id="sok-rubrik"') < html.index('class="county-map"')
+    assert html.index('class="county-map"') < html.index("Tolv regioner får finansiering")
+
+
+def test_home_searches_the_projects(client):
+    page = parse(client.get(reverse("home")))
+    (form,) = page.find_all("form", role="search")
+    assert form[0]["action"] == reverse("projects:list") and form[0]["method"] == "get"
+    (field,) = page.find_all("input", type="search")
+    assert field[0]["name"] == "q"
+    assert page.find_all("label", **{"for": field[0]["id"]})
+    assert "Starkare ASF i Jönköpings län" in client.get("/projekt/?q=Jönköping").content.decode()
+
+
+def test_home_queries_do_not_grow_with_its_data(client, django_assert_max_num_queries):
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(11) as captured:
+        client.get(reverse("home"))
+    make_project(title="Ett projekt till", region=Region.objects.get(slug="kronoberg"))
+    with django_assert_max_num_queries(len(captured)):
+        client.get(reverse("home"))
 
 
 def test_home_explains_asf_and_the_programme_from_the_sources(client):
