@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 
 from projects import exports, search
 from projects.api import PROGRAMME_FIELDS, PROJECT_API_ONLY_FIELDS, REGION_FIELDS
+from projects.feeds import describe
 from projects.filters import published_project_filter
 from projects.models import Project
 from projects.responses import bad_filter_json, bad_filter_text
@@ -41,6 +42,11 @@ def project_list(request):
         "programme_project_count": in_programme,
         "other_project_count": page.paginator.count - in_programme,
         "has_filters": any(request.GET.getlist(name) for name in project_filter.filters),
+        # What the count counts, as the feed's title says it: " i Skåne som matchar ”sofij”".
+        "found": describe(project_filter).removeprefix("Projekt"),
+        "chosen_count": sum(
+            len(chosen) for name, chosen in project_filter.selection() if name != "q"
+        ),
     }
     # A malformed query string still gets the page, with what was wrong said in Swedish.
     status = 400 if project_filter.errors else 200
