@@ -7,7 +7,7 @@ from projects import exports, search
 from projects.api import PROGRAMME_FIELDS, PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.feeds import describe
 from projects.filters import published_project_filter
-from projects.models import Project
+from projects.models import Project, sources_of
 from projects.responses import bad_filter_json, bad_filter_text
 from projects.saved_exports import everything_download
 from projects.statistics import PROGRAMME_SLUG
@@ -62,7 +62,10 @@ def project_detail(request, slug):
         "goals": project.goals.all(),
         "partnerships": project.partnerships.all(),
         "contacts": project.contacts.all(),
-        "sources": project.cited_sources(),
+        # With the programme's facts' pages: a fact's line names its page by the site alone.
+        "sources": list(
+            dict.fromkeys([*project.cited_sources(), *sources_of(project.programme.facts_by_topic)])
+        ),
         "version": published_versions(project).first(),
         "is_latest": True,
     }

@@ -60,3 +60,10 @@ def distinct_title(project):
     if colon and common == f"ASF-projekt {project.period_label}":
         return rest
     return project.title
+
+
+@register.filter
+def host_and_path(address):
+    """("tillvaxtverket.se", "/vara-tjanster/…") of an address written without its scheme."""
+    host, slash, path = address.partition("/")
+    return host, slash + path

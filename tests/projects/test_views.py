@@ -449,3 +449,20 @@ def test_cards_lead_with_what_tells_projects_apart(client):
     # The title itself is unchanged where the project is shown.
     project = client.get("/projekt/skane-2017-2018/")
     assert parse(project).texts("h1") == ["ASF-projekt 2017–2018: Region Skåne"]
+
+
+def test_a_facts_page_is_named_by_its_site_and_written_in_full_under_sources(client):
+    html = client.get("/projekt/gavleborg-2017-2018/").content.decode()
+    address = (
+        "https://tillvaxtverket.se/vara-tjanster/lar-av-andra/insatser/"
+        "2019-01-07-gavleborg-vill-sanka-arbetslosheten-med-arbetsintegrerande-sociala-foretag.html"
+    )
+    # Seen: the site; read out by a screen reader and copied: the whole address.
+    assert (
+        f'<a href="{address}">tillvaxtverket.se<span class="visually-hidden">'
+        f"{address.removeprefix('https://tillvaxtverket.se')}</span></a>"
+    ) in html
+    # Every page a fact's line names by its site, the programme's too, is in the list of sources.
+    named = set(re.findall(r'<p class="provenance">[^<]*<a href="([^"]+)">[^<]*<span', html))
+    listed = set(re.findall(r'<a href="([^"]+)">\1</a>', html.split('id="kallor-rubrik"')[1]))
+    assert len(named) > 10 and named <= listed
