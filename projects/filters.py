@@ -178,7 +178,13 @@ class ProjectFilter(django_filters.FilterSet):
         return form
 
     def counted_fields(self):
-        return [self.form[name] for name in self.COUNTED if name != "year" or self.years]
+        """The filters with a choice to offer: one that would list projects, or one chosen."""
+        chosen = dict(self.selection())
+        return [
+            self.form[name]
+            for name in self.COUNTED
+            if any(self.counts[name].values()) or name in chosen
+        ]
 
     def error_messages(self):
         """What could not be used, as (filter label, Swedish message) pairs."""
