@@ -45,7 +45,7 @@ def project_list(request):
         # What the count counts, as the feed's title says it: " i Skåne som matchar ”sofij”".
         "found": describe(project_filter).removeprefix("Projekt"),
         "chosen_count": sum(
-            len(chosen) for name, chosen in project_filter.selection() if name != "q"
+            len(project_filter.cleaned(name) or []) for name in project_filter.COUNTED
         ),
     }
     # A malformed query string still gets the page, with what was wrong said in Swedish.

@@ -425,6 +425,9 @@ def test_filters_fold_away_behind_one_button(client):
     assert 'name="sort"' in folded
     assert html.index("</details>") < html.index('id="resultat-rubrik"')
     assert parse(client.get("/projekt/")).texts("summary") == ["Filtrera och sortera"]
+    # Only what is used counts: a region that does not exist is reported, not counted.
+    mixed = parse(client.get("/projekt/?region=finns-inte&year=2017"))
+    assert mixed.texts("summary") == ["Filtrera och sortera (1 filter valt)"]
 
 
 def test_choices_that_would_list_nothing_are_not_offered(client):
