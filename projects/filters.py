@@ -178,13 +178,8 @@ class ProjectFilter(django_filters.FilterSet):
         return form
 
     def counted_fields(self):
-        """The filters with a choice to offer: one that would list projects, or one chosen."""
-        chosen = dict(self.selection())
-        return [
-            self.form[name]
-            for name in self.COUNTED
-            if any(self.counts[name].values()) or name in chosen
-        ]
+        # Every filter whatever its counts: the page runs as many queries whatever the data.
+        return [self.form[name] for name in self.COUNTED if name != "year" or self.years]
 
     def error_messages(self):
         """What could not be used, as (filter label, Swedish message) pairs."""

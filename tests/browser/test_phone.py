@@ -127,3 +127,14 @@ def test_county_labels_fit_their_tiles(portal, page, screenshot, width):
     names = {label["label"] for label in labels}
     assert {"Gävle-borg", "Sörm-land", "Skåne", "Stock-holm"} <= names
     page.locator("svg.county-map").screenshot(path=str(SCREENSHOTS / f"lanskarta-{width}px.png"))
+
+
+def test_a_search_that_finds_nothing_offers_no_empty_filter(portal, page):
+    page.goto(portal.url + "/projekt/?q=rymdraket")
+    page.locator("summary").click()
+    assert page.locator("fieldset").count() == 5  # in the page, for as many queries
+    assert page.locator("fieldset:visible").count() == 0
+    assert page.locator("#id_sort").is_visible()
+    page.goto(portal.url + "/projekt/?q=upphandling")
+    page.locator("summary").click()
+    assert page.locator("fieldset:visible").count() == 5
