@@ -5,8 +5,9 @@ from django.views.decorators.http import require_safe
 
 from projects import exports, search
 from projects.api import PROGRAMME_FIELDS, PROJECT_API_ONLY_FIELDS, REGION_FIELDS
+from projects.feeds import describe
 from projects.filters import published_project_filter
-from projects.models import Project
+from projects.models import Project, sources_of
 from projects.responses import bad_filter_json, bad_filter_text
 from projects.saved_exports import everything_download
 from projects.statistics import PROGRAMME_SLUG
@@ -41,6 +42,11 @@ def project_list(request):
         "programme_project_count": in_programme,
         "other_project_count": page.paginator.count - in_programme,
         "has_filters": any(request.GET.getlist(name) for name in project_filter.filters),
+        # What the count counts, as the feed's title says it: " i Skåne som matchar ”sofij”".
+        "found": describe(project_filter).removeprefix("Projekt"),
+        "chosen_count": sum(
+            len(project_filter.cleaned(name) or []) for name in project_filter.COUNTED
+        ),
     }
     # A malformed query string still gets the page, with what was wrong said in Swedish.
     status = 400 if project_filter.errors else 200
@@ -56,7 +62,10 @@ def project_detail(request, slug):
         "goals": project.goals.all(),
         "partnerships": project.partnerships.all(),
         "contacts": project.contacts.all(),
-        "sources": project.cited_sources(),
+        # With the programme's facts' pages: a fact's line names its page by the site alone.
+        "sources": list(
+            dict.fromkeys([*project.cited_sources(), *sources_of(project.programme.facts_by_topic)])
+        ),
         "version": published_versions(project).first(),
         "is_latest": True,
     }

@@ -11,33 +11,35 @@ TILE_SIZE = 60
 TILE_GAP = 6
 PADDING = 4  # so the 4-unit focus stroke of an edge tile is not clipped
 FONT_SIZE = 14
+LINE_HEIGHT = 16
 CORNER_RADIUS = 4
 
-# County code -> (column west to east, row north to south, label). The labels are the short
-# names Swedes use, at most five characters to fit a tile: the county letters and codes mean
-# little to readers. The full name is in each tile's <title> and accessible name.
+# County code -> (column west to east, row north to south, label). The labels are the names
+# Swedes use for their county ("Sörmland", "Jönköping"), not the county letters or codes, broken
+# over lines where Swedish hyphenates them ("|"): each line fits a tile at 14 units in the widest
+# usual sans-serif (DejaVu Sans). The full name is in each tile's <title> and accessible name.
 GRID = {
-    "25": (3, 0, "Nbott"),  # Norrbottens län
-    "24": (2, 0, "Vbott"),  # Västerbottens län
-    "23": (1, 1, "Jämt"),  # Jämtlands län
-    "22": (2, 1, "Vnorr"),  # Västernorrlands län
-    "20": (1, 2, "Dala"),  # Dalarnas län
-    "21": (2, 2, "Gävl"),  # Gävleborgs län
-    "17": (0, 3, "Värm"),  # Värmlands län
-    "18": (1, 3, "Öreb"),  # Örebro län
-    "19": (2, 3, "Västm"),  # Västmanlands län
-    "03": (3, 3, "Upps"),  # Uppsala län
-    "14": (0, 4, "VGöt"),  # Västra Götalands län
-    "05": (1, 4, "Östg"),  # Östergötlands län
-    "04": (2, 4, "Sörm"),  # Södermanlands län
-    "01": (3, 4, "Sthlm"),  # Stockholms län
-    "13": (0, 5, "Hall"),  # Hallands län
-    "06": (1, 5, "Jkpg"),  # Jönköpings län
-    "08": (2, 5, "Kalm"),  # Kalmar län
-    "09": (4, 5, "Gotl"),  # Gotlands län, out in the sea
+    "25": (3, 0, "Norr-|botten"),  # Norrbottens län
+    "24": (2, 0, "Väster-|botten"),  # Västerbottens län
+    "23": (1, 1, "Jämt-|land"),  # Jämtlands län
+    "22": (2, 1, "Väster-|norr-|land"),  # Västernorrlands län
+    "20": (1, 2, "Dalarna"),  # Dalarnas län
+    "21": (2, 2, "Gävle-|borg"),  # Gävleborgs län
+    "17": (0, 3, "Värm-|land"),  # Värmlands län
+    "18": (1, 3, "Örebro"),  # Örebro län
+    "19": (2, 3, "Väst-|man-|land"),  # Västmanlands län
+    "03": (3, 3, "Upp-|sala"),  # Uppsala län
+    "14": (0, 4, "Västra|Göta-|land"),  # Västra Götalands län
+    "05": (1, 4, "Öster-|götland"),  # Östergötlands län
+    "04": (2, 4, "Sörm-|land"),  # Södermanlands län
+    "01": (3, 4, "Stock-|holm"),  # Stockholms län
+    "13": (0, 5, "Halland"),  # Hallands län
+    "06": (1, 5, "Jön-|köping"),  # Jönköpings län
+    "08": (2, 5, "Kalmar"),  # Kalmar län
+    "09": (4, 5, "Got-|land"),  # Gotlands län, out in the sea
     "12": (0, 6, "Skåne"),  # Skåne län
-    "07": (1, 6, "Kron"),  # Kronobergs län
-    "10": (2, 6, "Blek"),  # Blekinge län
+    "07": (1, 6, "Krono-|berg"),  # Kronobergs län
+    "10": (2, 6, "Ble-|kinge"),  # Blekinge län
 }
 
 COLUMNS = max(column for column, _, _ in GRID.values()) + 1
@@ -76,6 +78,13 @@ class Tile:
     @property
     def center_y(self):
         return self.y + self.size // 2
+
+    @property
+    def label_lines(self):
+        """(text, y) of each line of the label, the lines centred on the tile together."""
+        lines = self.label.split("|")
+        middle = (len(lines) - 1) / 2
+        return [(line, self.center_y + (i - middle) * LINE_HEIGHT) for i, line in enumerate(lines)]
 
 
 def build_tiles(counties):

@@ -39,3 +39,31 @@ def paragraphs(text):
 
 # A section whose items share one source cites it once.
 register.filter("sources_of", sources_of)
+
+
+@register.simple_tag(takes_context=True)
+def without_choice(context, name, value):
+    """The page's address without one chosen value, from page one: a filter chip's link."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.setlist(name, [chosen for chosen in query.getlist(name) if chosen != str(value)])
+    query.pop("page", None)
+    query = query.urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
+@register.filter
+def distinct_title(project):
+    """A card's title without the "ASF-projekt 2017–2018: " the portal's own titles begin with:
+    beside the card's region and programme the rest tells the projects apart."""
+    common, colon, rest = project.title.partition(": ")
+    if colon and common == f"ASF-projekt {project.period_label}":
+        return rest
+    return project.title
+
+
+@register.filter
+def host_and_path(address):
+    """("tillvaxtverket.se", "/vara-tjanster/…") of an address written without its scheme."""
+    host, slash, path = address.partition("/")
+    return host, slash + path

@@ -70,12 +70,14 @@ def test_keyboard_only_filter_page_through_and_open_a_project(portal, page, scre
     make_many_projects()
     page.goto(portal.url + "/projekt/")
 
+    tab_until(page, lambda e: e["tag"] == "summary")
+    page.keyboard.press("Enter")  # unfolds the filters
     tab_until(page, lambda e: e["name"] == "region" and e["value"] == "kronoberg")
     page.keyboard.press("Space")
     tab_until(page, lambda e: e["name"] == "region" and e["value"] == "skane")
     page.keyboard.press("Space")
     assert focused(page)["checked"]
-    tab_until(page, lambda e: e["tag"] == "button" and e["text"] == "Använd filtren")
+    tab_until(page, lambda e: e["tag"] == "button" and e["text"] == "Visa projekt")
     screenshot(page, "tangentbord-filter")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"region=kronoberg.*region=skane|region=skane.*region=kronoberg"))
@@ -106,9 +108,10 @@ def test_without_javascript_the_same_filter_path_works(portal, browser):
     page = context.new_page()
     make_many_projects()
     page.goto(portal.url + "/projekt/")
+    page.get_by_text("Filtrera och sortera").click()  # <details> opens without JavaScript
     page.get_by_label("Kronoberg").check()
     page.get_by_label("Skåne").check()
-    page.get_by_role("button", name="Använd filtren").click()
+    page.get_by_role("button", name="Visa projekt").click()
     expect(page.locator("#resultat-rubrik")).to_contain_text("24 projekt")
     page.get_by_role("link", name="Nästa sida").click()
     expect(page.locator("#resultat-rubrik")).to_contain_text("sida 2 av 2")

@@ -283,7 +283,7 @@ def result_summary(response):
     page = parse(response)
     heading = page.texts("h2", id="resultat-rubrik")[0]
     html = response.content.decode()
-    after = html.split('id="resultat-rubrik"')[1].split("</div>", 1)[1]
+    after = html.split('id="resultat-rubrik"')[1].split("</h2>", 1)[1]
     return heading, normalise(re.sub(r"<[^>]+>", " ", after.split("</p>")[0]))
 
 
@@ -291,16 +291,33 @@ def result_summary(response):
     "query, heading, summary",
     [
         ("", "14 projekt", "Varav 12 i programmet 2017–2018 och 2 med annan finansiering."),
-        ("region=ostergotland", "3 projekt", "Varav 1 i programmet 2017–2018 och 2 med annan"),
-        ("region=kronoberg", "1 projekt", "I programmet 2017–2018."),
-        ("programme=eruf", "1 projekt", "Med annan finansiering än programmet 2017–2018."),
+        (
+            "region=ostergotland",
+            "3 projekt i Östergötland",
+            "Varav 1 i programmet 2017–2018 och 2 med annan",
+        ),
+        ("region=kronoberg", "1 projekt i Kronoberg", "I programmet 2017–2018."),
+        (
+            "programme=eruf",
+            "1 projekt finansierade genom Europeiska regionala utvecklingsfonden",
+            "Med annan finansiering än programmet 2017–2018.",
+        ),
         (
             "programme=eruf&programme=regionala-projekt-2017-2018",
-            "13 projekt",
+            "13 projekt finansierade genom Europeiska regionala utvecklingsfonden eller"
+            " Regionala projekt för ökad sysselsättning i ASF 2017–2018",
             "Varav 12 i programmet 2017–2018 och 1 med annan finansiering.",
         ),
-        ("region=ostergotland&programme=finns-inte", "3 projekt", "Varav 1 i programmet"),
-        ("q=upphandling&region=jonkopings-lan&region=kronoberg", "1 projekt", "I programmet"),
+        (
+            "region=ostergotland&programme=finns-inte",
+            "3 projekt i Östergötland",
+            "Varav 1 i programmet",
+        ),
+        (
+            "q=upphandling&region=jonkopings-lan&region=kronoberg",
+            "1 projekt i Jönköpings län och Kronoberg som matchar ”upphandling”",
+            "I programmet",
+        ),
     ],
 )
 def test_project_list_counts_the_programmes_projects_apart(client, query, heading, summary):
@@ -379,3 +396,81 @@ def test_the_page_says_when_an_editor_last_changed_it(client):
         "Första publicerade versionen i portalen: texten som den hämtades ur källan "
         "(Tillväxtverket, hämtad 2026)." in versions
     )
+
+
+def test_chosen_filters_are_chips_each_removing_one_value(client):
+    response = client.get("/projekt/?region=kronoberg&region=ostergotland&theme=samverkan&page=1")
+    chips = {
+        text: attrs["href"] for attrs, text in parse(response).find_all("a", **{"class": "chip"})
+    }
+    assert chips == {
+        "Ta bort filter: Kronoberg ×": "/projekt/?region=ostergotland&theme=samverkan",
+        "Ta bort filter: Östergötland ×": "/projekt/?region=kronoberg&theme=samverkan",
+        "Ta bort filter: samverkan ×": "/projekt/?region=kronoberg&region=ostergotland",
+    }
+    searched = parse(client.get("/projekt/?q=upphandling"))
+    assert searched.find_all("a", **{"class": "chip"}) == [
+        ({"class": "chip", "href": "/projekt/"}, "Ta bort sökningen: ”upphandling” ×")
+    ]
+    assert not parse(client.get("/projekt/")).find_all("a", **{"class": "chip"})
+
+
+def test_filters_fold_away_behind_one_button(client):
+    html = client.get("/projekt/?region=kronoberg&year=2017").content.decode()
+    page = parse(client.get("/projekt/?region=kronoberg&year=2017"))
+    assert len(page.find_all("button")) == 1
+    assert page.texts("summary") == ["Filtrera och sortera (2 filter valda)"]
+    # Every checkbox and the sorting are inside the closed <details>, the results after it.
+    folded = html.split("<details", 1)[1].split("</details>", 1)[0]
+    assert html.count('type="checkbox"') == folded.count('type="checkbox"') > 0
+    assert 'name="sort"' in folded
+    assert html.index("</details>") < html.index('id="resultat-rubrik"')
+    assert parse(client.get("/projekt/")).texts("summary") == ["Filtrera och sortera"]
+    # Only what is used counts: a region that does not exist is reported, not counted.
+    mixed = parse(client.get("/projekt/?region=finns-inte&year=2017"))
+    assert mixed.texts("summary") == ["Filtrera och sortera (1 filter valt)"]
+
+
+def test_choices_that_would_list_nothing_are_not_offered(client):
+    # Every project ended in 2018: none is ongoing or to come, so those are not choices.
+    html = client.get("/projekt/").content.decode()
+    assert 'value="avslutade"' in html
+    assert 'value="pagaende"' not in html and 'value="kommande"' not in html
+    # Chosen anyway (an old link), it stays, ticked, so it can be unticked.
+    html = client.get("/projekt/?status=pagaende").content.decode()
+    assert 'value="pagaende" id="f-status-pagaende" checked' in html
+    assert "0 projekt" in " ".join(parse(client.get("/projekt/?status=pagaende")).texts("h2"))
+    # A search that finds nothing offers no choice at all (the empty boxes are not drawn: the
+    # stylesheet, tests/browser/test_phone.py), only a way back.
+    nothing = client.get("/projekt/?q=rymdraket").content.decode()
+    assert 'type="checkbox"' not in nothing and "Rensa alla filter" in nothing
+
+
+def test_cards_lead_with_what_tells_projects_apart(client):
+    page = parse(client.get("/projekt/?region=skane"))
+    (card,) = page.texts("li", **{"class": "card"})
+    assert card.startswith("Region Skåne Skåne · programmet 2017–2018 ")
+    assert "ASF-projekt 2017–2018" not in card
+    assert "Regionala projekt för ökad sysselsättning" not in card
+    other = " ".join(parse(client.get("/projekt/?programme=interreg-ivc")).texts("li"))
+    assert "Finansiär/program: Interreg IVC" in other
+    # The title itself is unchanged where the project is shown.
+    project = client.get("/projekt/skane-2017-2018/")
+    assert parse(project).texts("h1") == ["ASF-projekt 2017–2018: Region Skåne"]
+
+
+def test_a_facts_page_is_named_by_its_site_and_written_in_full_under_sources(client):
+    html = client.get("/projekt/gavleborg-2017-2018/").content.decode()
+    address = (
+        "https://tillvaxtverket.se/vara-tjanster/lar-av-andra/insatser/"
+        "2019-01-07-gavleborg-vill-sanka-arbetslosheten-med-arbetsintegrerande-sociala-foretag.html"
+    )
+    # Seen: the site; read out by a screen reader and copied: the whole address.
+    assert (
+        f'<a href="{address}">tillvaxtverket.se<span class="visually-hidden">'
+        f"{address.removeprefix('https://tillvaxtverket.se')}</span></a>"
+    ) in html
+    # Every page a fact's line names by its site, the programme's too, is in the list of sources.
+    named = set(re.findall(r'<p class="provenance">[^<]*<a href="([^"]+)">[^<]*<span', html))
+    listed = set(re.findall(r'<a href="([^"]+)">\1</a>', html.split('id="kallor-rubrik"')[1]))
+    assert len(named) > 10 and named <= listed

@@ -79,8 +79,17 @@ def test_grid_reads_like_the_map_of_sweden():
     assert tile_map.GRID["09"][0] > tile_map.GRID["08"][0]  # Gotland east of Kalmar
 
 
-def test_labels_are_short():
-    assert all(1 <= len(label) <= 5 for _, _, label in tile_map.GRID.values())
+def test_labels_are_the_names_swedes_use_in_lines_that_fit_a_tile():
+    labels = {code: label for code, (_, _, label) in tile_map.GRID.items()}
+    assert labels["21"] == "Gävle-|borg" and labels["04"] == "Sörm-|land"
+    for label in labels.values():
+        lines = label.split("|")
+        assert 1 <= len(lines) <= 3 and all(1 <= len(line) <= 7 for line in lines), label
+    # The lines stay inside their tile: measured in Chromium by tests/browser/test_phone.py.
+    tile = tiles_by_code()["22"]
+    ys = [y for _, y in tile.label_lines]
+    assert [line for line, _ in tile.label_lines] == ["Väster-", "norr-", "land"]
+    assert tile.y < ys[0] < tile.center_y == ys[1] < ys[2] < tile.y + tile.size
 
 
 def test_map_size_follows_the_grid():
