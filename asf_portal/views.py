@@ -3,6 +3,7 @@ the health check and error page that load balancers and Django call."""
 
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -114,8 +115,11 @@ def server_error(request):
     """Django's 500 handler. A database that has gone away is not the portal's bug: the reader
     gets a Swedish 503 and a hint to try again, and the next request reconnects."""
     error = sys.exc_info()[1]
+    # Without the request's context processors, which may need the database that is gone.
+    context = {"operator": settings.PORTAL_OPERATOR}
     if isinstance(error, DATABASE_DOWN):
-        response = HttpResponseServerError(loader.render_to_string("503.html"), status=503)
+        page = loader.render_to_string("503.html", context)
+        response = HttpResponseServerError(page, status=503)
         response["Retry-After"] = "10"
         return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

@@ -207,10 +207,13 @@ def test_a_lost_database_gives_a_swedish_503_not_a_500():
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert "Portalen är tillfälligt otillgänglig" in response.content.decode()
+    assert "förvaltas av <strong>Exempelförvaltningen</strong>" in response.content.decode()
     try:
         raise ValueError("a bug")
     except ValueError:
-        assert server_error(request).status_code == 500
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "förvaltas av <strong>Exempelförvaltningen</strong>" in response.content.decode()
 
 
 def test_one_structured_log_line_per_request_without_the_query(client, caplog):
