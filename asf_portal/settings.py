@@ -59,6 +59,16 @@ if PORTAL_OPERATOR["example"]:
         accessibility_contact="tillganglighet@exempel.invalid",
     )
 
+# The portal's own data (its records, their structure, its editors' summaries) is in the public
+# domain; the quoted source texts stay their publishers'. Named on /data/, in the API, the
+# exports and the catalogue record.
+PORTAL_DATA_LICENCE = {
+    "name": "CC0 1.0 Universell",
+    "short_name": "CC0 1.0",
+    "url": "https://creativecommons.org/publicdomain/zero/1.0/deed.sv",
+    "uri": "http://creativecommons.org/publicdomain/zero/1.0/",  # as DCAT-AP-SE names it
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
