@@ -87,7 +87,8 @@ class PublicPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
             return self.get_response(request)
         keyed = use_recognised_parameters(request)
-        if not settings.CACHE_UNTIL_DATA_CHANGES:
+        # The API's fair-use limit counts every request in its views, which a cached page skips.
+        if not settings.CACHE_UNTIL_DATA_CHANGES or request.path.startswith("/api/"):
             return self.get_response(request)
         changed_at = data_changed_at()
         today = timezone.localdate()

@@ -1,6 +1,7 @@
 """Settings for ASF-portalen, read from the environment with safe defaults for development."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -83,6 +84,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the portal itself
+    "corsheaders",
     "regions",
     "projects",
 ]
@@ -91,6 +96,8 @@ MIDDLEWARE = [
     "asf_portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that may answer (whitenoise, CommonMiddleware): CORS_URLS_REGEX below.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "asf_portal.middleware.PrimaryForEditsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,6 +235,47 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The read-only JSON API (projects/api.py): JSON only, no browsable pages, no logins through it;
+# errors in Swedish. Anonymous clients get API_THROTTLE_RATE requests per address ("120/min",
+# or n per s, m, h or d), counted in the default cache; the exports are not limited.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min").strip()
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured("API_THROTTLE_RATE must be a number of requests per s, m, h or d.")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["projects.api_conventions.ReadableJSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["projects.api_conventions.PerClientAddress"],
+    "EXCEPTION_HANDLER": "projects.api_conventions.errors_in_swedish",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Its OpenAPI description at /api/schema/, shown at /api/dokumentation/ by Swagger UI, whose
+# files drf_spectacular_sidecar brings.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASF-portalens API",
+    "DESCRIPTION": (
+        "Läs ASF-portalens regioner, program och publicerade projekt som JSON. API:t går bara "
+        "att läsa från och tar samma filter i adressen som projektlistan på /projekt/. Vad "
+        "fälten betyder står på /data/. Ett fel ger 400, 404 eller 429 med nyckeln fel: en "
+        f"lista med förklaringar på svenska. Högst {API_THROTTLE_RATE.replace('/', ' anrop per ')}"
+        " från samma adress; hela urvalet finns också som fil: /projekt/export.json och "
+        "/projekt/export.csv."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": PORTAL_DATA_LICENCE["name"], "url": PORTAL_DATA_LICENCE["url"]},
+    "CONTACT": {"name": PORTAL_OPERATOR["name"], "email": PORTAL_OPERATOR["email"]},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Its warnings would be printed on every request for the schema: that the theme and year
+    # filters have no model field to take a type from. They are strings, as the schema says.
+    "DISABLE_ERRORS_AND_WARNINGS": True,
+}
+# Scripts on other sites may read the API and the exports (GET only, no cookies); nothing else.
+CORS_URLS_REGEX = r"^/(api/.*|projekt/export\.(csv|json))$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,9 +1,14 @@
-"""The read-only JSON API: regions, and projects filtered exactly as /projekt/ filters them."""
+"""The read-only JSON API: regions, programmes, and projects filtered exactly as /projekt/ filters
+them, in Django REST framework's generic views, described by drf-spectacular. What the views
+share (JSON, errors, paging, the licence, the fair-use limit) is in api_conventions.py."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
 
+from projects.api_conventions import DataView, ProjectPages, PublicAPIView, WholeList
 from projects.export_fields import (
     CONTACT_RECORD,
     FACT_RECORD,
@@ -11,18 +16,15 @@ from projects.export_fields import (
     Field,
     contacts_field,
     facts_field,
-    record,
     related_record,
-    site_origin,
     source_fields,
 )
 from projects.exports import project_rows
-from projects.filters import published_project_filter
+from projects.filters import ProjectFilter
 from projects.models import Programme, Project
-from projects.responses import bad_filter_json, json_errors, json_response
+from projects.responses import filter_errors
+from projects.serializers import table_serializer
 from regions.models import Region
-
-PAGE_SIZE = 50
 
 
 def action_plan_record(region):
@@ -135,66 +137,80 @@ PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
 PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
 
 
-@require_safe
-def region_list(request):
-    origin = site_origin(request)
-    regions = [record(region, REGION_FIELDS, origin) for region in Region.objects.with_details()]
-    return json_response({"count": len(regions), "results": regions})
+RegionSerializer = table_serializer("Region", REGION_FIELDS)
+ProgrammeSerializer = table_serializer("Programme", PROGRAMME_FIELDS)
+ProjectSerializer = table_serializer("Project", PROJECT_API_FIELDS)
 
 
-@require_safe
-def region_detail(request, slug):
-    region = Region.objects.with_details().filter(slug=slug).first()
-    if region is None:
-        return json_errors([f"Det finns ingen region med id {slug}."], status=404)
-    return json_response(record(region, REGION_FIELDS, site_origin(request)))
+class RegionList(DataView, generics.ListAPIView):
+    """Alla regioner, i svensk bokstavsordning efter kortnamn."""
+
+    queryset = Region.objects.with_details()
+    serializer_class = RegionSerializer
+    pagination_class = WholeList
 
 
-@require_safe
-def programme_list(request):
-    programmes = Programme.objects.select_related("source").prefetch_related("facts__source")
-    origin = site_origin(request)
-    results = [record(programme, PROGRAMME_FIELDS, origin) for programme in programmes]
-    return json_response({"count": len(results), "results": results})
+class RegionDetail(DataView, generics.RetrieveAPIView):
+    """En region, med handlingsplan, siffror, kontaktpersoner och källa."""
+
+    queryset = Region.objects.with_details()
+    serializer_class = RegionSerializer
+    lookup_field = "slug"
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        region = self.get_queryset().filter(slug=slug).first()
+        if region is None:
+            raise NotFound(f"Det finns ingen region med id {slug}.")
+        return region
 
 
-def page_url(request, number):
-    query = request.GET.copy()
-    query["page"] = number
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+class ProgrammeList(DataView, generics.ListAPIView):
+    """Programmen som finansierade projekten, med vad källorna säger om dem."""
+
+    queryset = Programme.objects.select_related("source").prefetch_related("facts__source")
+    serializer_class = ProgrammeSerializer
+    pagination_class = WholeList
 
 
-@require_safe
-def project_list(request):
-    project_filter = published_project_filter(request.GET)
-    if project_filter.errors:
-        return bad_filter_json(project_filter)
-    paginator = Paginator(project_filter.qs, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        return json_errors(["Sidnumret (page) ska vara ett heltal, t.ex. page=2."], status=400)
-    except EmptyPage:
-        return json_errors([f"Sidan finns inte. Sista sidan är {paginator.num_pages}."], 404)
-    origin = site_origin(request)
-    return json_response(
-        {
-            "count": paginator.count,
-            "next": page_url(request, page.next_page_number()) if page.has_next() else None,
-            "previous": (
-                page_url(request, page.previous_page_number()) if page.has_previous() else None
-            ),
-            "results": [
-                record(project, PROJECT_API_FIELDS, origin)
-                for project in project_rows(page.object_list)
-            ],
-        }
-    )
+class ProjectFilterBackend(DjangoFilterBackend):
+    """The project list's FilterSet; what it cannot use is a 400 naming each filter in Swedish."""
+
+    def filter_queryset(self, request, queryset, view):
+        project_filter = self.get_filterset(request, queryset, view)
+        if not project_filter.is_valid():
+            raise ValidationError(filter_errors(project_filter))
+        return project_filter.qs
 
 
-@require_safe
-def project_detail(request, slug):
-    project = next(project_rows(Project.objects.published().filter(slug=slug)), None)
-    if project is None:
-        return json_errors([f"Det finns inget publicerat projekt med id {slug}."], status=404)
-    return json_response(record(project, PROJECT_API_FIELDS, site_origin(request)))
+class ProjectList(DataView, generics.ListAPIView):
+    """Publicerade projekt, filtrerade och sorterade som på /projekt/, 50 per sida."""
+
+    queryset = Project.objects.published()
+    serializer_class = ProjectSerializer
+    filter_backends = [ProjectFilterBackend]
+    filterset_class = ProjectFilter
+    pagination_class = ProjectPages
+
+    def paginate_queryset(self, queryset):
+        # The page's projects read as the exports read them: a few queries, however many.
+        return list(project_rows(super().paginate_queryset(queryset)))
+
+
+class ProjectDetail(DataView, generics.RetrieveAPIView):
+    """Ett publicerat projekt."""
+
+    queryset = Project.objects.published()
+    serializer_class = ProjectSerializer
+    lookup_field = "slug"
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        project = next(project_rows(self.get_queryset().filter(slug=slug)), None)
+        if project is None:
+            raise NotFound(f"Det finns inget publicerat projekt med id {slug}.")
+        return project
+
+
+class Schema(PublicAPIView, SpectacularAPIView):
+    """The API's OpenAPI 3 description: YAML, or JSON to a client that asks for it."""

@@ -68,11 +68,12 @@ FACETS = {
 }
 
 
-def chosen_by_slug(label, model):
+def chosen_by_slug(label, model, help_text):
     # Chosen by slug in the address, matched by the foreign key: no join with the regions or
     # programmes table, so the project_facets index answers.
     return django_filters.ModelMultipleChoiceFilter(
         label=label,
+        help_text=help_text,
         to_field_name="slug",
         queryset=model.objects.all(),
         method="filter_facet",
@@ -97,22 +98,47 @@ class ProjectFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label="Sök i projekten",
+        help_text="Ord att söka efter, som i sökrutan på /projekt/. Högst 200 tecken.",
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput(attrs={"aria-describedby": "sok-hjalp"}),
     )
-    region = chosen_by_slug("Region", Region)
-    theme = chosen_by_slug("Tema", Theme)
-    programme = chosen_by_slug("Finansiär/program", Programme)
+    region = chosen_by_slug(
+        "Region",
+        Region,
+        "Regionens id, t.ex. kronoberg. Upprepa för projekt i någon av flera regioner.",
+    )
+    theme = chosen_by_slug(
+        "Tema",
+        Theme,
+        "Temats id, t.ex. upphandling-med-social-hansyn. Upprepa för projekt med något av "
+        "flera teman.",
+    )
+    programme = chosen_by_slug(
+        "Finansiär/program",
+        Programme,
+        "Programmets id, t.ex. eruf. Upprepa för projekt i något av flera program.",
+    )
     # Its choices, the years the listed projects run in, are set per request in __init__.
     year = django_filters.MultipleChoiceFilter(
-        label="År", method="filter_facet", widget=CountedCheckboxes
+        label="År",
+        help_text="Ett år då projektet pågick, t.ex. 2017. Upprepa för flera år.",
+        method="filter_facet",
+        widget=CountedCheckboxes,
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, method="filter_facet", widget=CountedCheckboxes
+        label="Status",
+        help_text="Om projektet pågår, är avslutat eller är kommande i dag, efter dess period.",
+        choices=STATUS_CHOICES,
+        method="filter_facet",
+        widget=CountedCheckboxes,
     )
     sort = django_filters.ChoiceFilter(
-        label="Sortera efter", choices=SORT_CHOICES, method="keep", empty_label=None
+        label="Sortera efter",
+        help_text="Ordningen: titel utan sort=, relevans vid sökning med q=.",
+        choices=SORT_CHOICES,
+        method="keep",
+        empty_label=None,
     )
 
     class Meta:
