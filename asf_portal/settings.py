@@ -267,9 +267,6 @@ SPECTACULAR_SETTINGS = {
     "CONTACT": {"name": PORTAL_OPERATOR["name"], "email": PORTAL_OPERATOR["email"]},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
-    # Its warnings would be printed on every request for the schema: that the theme and year
-    # filters have no model field to take a type from. They are strings, as the schema says.
-    "DISABLE_ERRORS_AND_WARNINGS": True,
 }
 # Scripts on other sites may read the API and the exports (GET only, no cookies); nothing else.
 CORS_URLS_REGEX = r"^/(api/.*|projekt/export\.(csv|json))$"

@@ -23,7 +23,7 @@ from projects.exports import project_rows
 from projects.filters import ProjectFilter
 from projects.models import Programme, Project
 from projects.responses import filter_errors
-from projects.serializers import table_serializer
+from projects.serializers import table_serializer, with_errors
 from regions.models import Region
 
 
@@ -142,6 +142,7 @@ ProgrammeSerializer = table_serializer("Programme", PROGRAMME_FIELDS)
 ProjectSerializer = table_serializer("Project", PROJECT_API_FIELDS)
 
 
+@with_errors(RegionSerializer, 429)
 class RegionList(DataView, generics.ListAPIView):
     """Alla regioner, i svensk bokstavsordning efter kortnamn."""
 
@@ -150,6 +151,7 @@ class RegionList(DataView, generics.ListAPIView):
     pagination_class = WholeList
 
 
+@with_errors(RegionSerializer, 404, 429)
 class RegionDetail(DataView, generics.RetrieveAPIView):
     """En region, med handlingsplan, siffror, kontaktpersoner och källa."""
 
@@ -165,6 +167,7 @@ class RegionDetail(DataView, generics.RetrieveAPIView):
         return region
 
 
+@with_errors(ProgrammeSerializer, 429)
 class ProgrammeList(DataView, generics.ListAPIView):
     """Programmen som finansierade projekten, med vad källorna säger om dem."""
 
@@ -183,6 +186,7 @@ class ProjectFilterBackend(DjangoFilterBackend):
         return project_filter.qs
 
 
+@with_errors(ProjectSerializer, 400, 404, 429)
 class ProjectList(DataView, generics.ListAPIView):
     """Publicerade projekt, filtrerade och sorterade som på /projekt/, 50 per sida."""
 
@@ -197,6 +201,7 @@ class ProjectList(DataView, generics.ListAPIView):
         return list(project_rows(super().paginate_queryset(queryset)))
 
 
+@with_errors(ProjectSerializer, 404, 429)
 class ProjectDetail(DataView, generics.RetrieveAPIView):
     """Ett publicerat projekt."""
 

@@ -2,7 +2,7 @@
 projects each choice would give (its facet counts)."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import django_filters
@@ -162,14 +162,16 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, text):
         return queryset.matching(text)
 
-    def filter_facet(self, queryset, name, values):
-        if not values:  # none chosen: an empty queryset, which django-filter passes on
+    # Its value typed, and so named, for the API's schema (drf-spectacular) to read: a
+    # collection of what the address chose, given there as strings.
+    def filter_facet(self, queryset, name, value: Collection):
+        if not value:  # none chosen: an empty queryset, which django-filter passes on
             return queryset
         if name == "theme":
             # Exists rather than a join: a project with two chosen themes is listed once.
-            tagged = Project.themes.through.objects.filter(project=OuterRef("pk"), theme__in=values)
+            tagged = Project.themes.through.objects.filter(project=OuterRef("pk"), theme__in=value)
             return queryset.filter(Exists(tagged))
-        return queryset.filter(FACETS[name].condition(values))
+        return queryset.filter(FACETS[name].condition(value))
 
     def keep(self, queryset, name, value):
         return queryset  # sorting is applied last, in filter_queryset

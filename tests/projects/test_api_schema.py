@@ -56,6 +56,22 @@ def test_the_schema_has_every_endpoint_and_nothing_else(schema):
     assert {method for path in schema["paths"].values() for method in path} == {"get"}
 
 
+def test_the_errors_each_operation_may_give_are_described(schema):
+    errors = {
+        path: sorted(code for code in methods["get"]["responses"] if code != "200")
+        for path, methods in schema["paths"].items()
+    }
+    assert errors == {
+        "/api/regioner/": ["429"],
+        "/api/regioner/{slug}/": ["404", "429"],
+        "/api/program/": ["429"],
+        "/api/projekt/": ["400", "404", "429"],
+        "/api/projekt/{slug}/": ["404", "429"],
+    }
+    error = schema["components"]["schemas"]["Errors"]
+    assert error["properties"]["fel"]["items"] == {"type": "string"}
+
+
 @pytest.mark.parametrize(
     "component, fields",
     [("Region", REGION_FIELDS), ("Programme", PROGRAMME_FIELDS), ("Project", PROJECT_API_FIELDS)],
