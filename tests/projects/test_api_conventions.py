@@ -2,6 +2,8 @@ import json
 
 import pytest
 
+from tests.test_production import manage
+
 pytestmark = pytest.mark.django_db
 
 LICENCE_LINK = '<https://creativecommons.org/publicdomain/zero/1.0/deed.sv>; rel="license"'
@@ -135,3 +137,20 @@ def test_a_preflight_for_get_is_answered(client, url):
 def test_the_rest_of_the_site_gets_no_cors_headers(client, url):
     response = client.get(url, headers={"origin": ORIGIN})
     assert not [name for name in response.headers if name.lower().startswith("access-control")]
+
+
+@pytest.mark.parametrize("rate", ["", "many", "120", "0/min", "120/week"])
+def test_a_fair_use_limit_that_cannot_be_read_stops_the_portal(rate):
+    result = manage("check", env={"API_THROTTLE_RATE": rate})
+    assert result.returncode != 0
+    assert "API_THROTTLE_RATE must be a number of requests per s, m, h or d." in result.stderr
+
+
+def test_the_fair_use_limit_is_read_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.API_THROTTLE_RATE)",
+        env={"API_THROTTLE_RATE": "30/h"},
+    )
+    assert result.stdout.strip().endswith("30/h")
