@@ -50,7 +50,7 @@ class TooManyRequests(Throttled):
 class PublicAPIView:
     """Every view of the API, its schema included: the licence of the portal's data in a Link
     header, whatever the answer; the fair-use limit's message in Swedish. Read-only: any
-    other method than GET and HEAD (OPTIONS too, as on the rest of the site) is a 405."""
+    other method than GET and HEAD (OPTIONS too, as before) is a 405."""
 
     http_method_names = ["get", "head"]
 
