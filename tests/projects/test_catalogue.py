@@ -150,7 +150,7 @@ def test_the_three_distributions(client):
         assert graph.value(distribution, DCAT.accessURL) == graph.value(
             distribution, DCAT.downloadURL
         )
-        assert graph.value(distribution, DCTERMS.format) == URIRef(EU + "file-type/" + file_type)
+        assert graph.value(distribution, DCTERMS["format"]) == URIRef(EU + "file-type/" + file_type)
         assert graph.value(distribution, DCAT.mediaType) == URIRef(
             "https://www.iana.org/assignments/media-types/" + media_type
         )
