@@ -30,6 +30,7 @@ SWEDISH = URIRef(EU + "language/SWE")
 PUBLIC = URIRef(EU + "access-right/PUBLIC")
 MEDIA_TYPE = Namespace("https://www.iana.org/assignments/media-types/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+PREFIXES = {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "vcard": VCARD}
 
 TITLE = {
     "sv": "Regionala projekt för arbetsintegrerande sociala företag",
@@ -108,10 +109,8 @@ def catalogue_graph(request):
     operator = settings.PORTAL_OPERATOR
     modified = Literal(data_changed_at().isoformat(), datatype=XSD.dateTime)
     graph = Graph()
-    graph.bind("dcat", DCAT)
-    graph.bind("dcterms", DCTERMS)
-    graph.bind("foaf", FOAF)
-    graph.bind("vcard", VCARD)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
 
     def add(subject, predicate, *objects):
         for obj in objects:
@@ -189,6 +188,15 @@ def catalogue_graph(request):
     add(service, DCTERMS.accessRights, PUBLIC)
     add(service, DCTERMS.license, licence)
     return graph
+
+
+def serialized(graph, rdf_format):
+    """The record as RDF/XML ("xml") or JSON-LD ("json-ld"), the latter compacted with the
+    record's prefixes ("dcat:Dataset"), as a person reading it expects."""
+    if rdf_format == "json-ld":
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        return graph.serialize(format="json-ld", context=context)
+    return graph.serialize(format=rdf_format)
 
 
 def schema_org_dataset(request):

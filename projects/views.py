@@ -117,5 +117,5 @@ CATALOGUE_FORMATS = {
 @require_safe
 def data_catalogue(request, rdf_format):
     serializer, content_type = CATALOGUE_FORMATS[rdf_format]
-    graph = catalogue.catalogue_graph(request)
-    return HttpResponse(graph.serialize(format=serializer), content_type=content_type)
+    record = catalogue.serialized(catalogue.catalogue_graph(request), serializer)
+    return HttpResponse(record, content_type=content_type)
