@@ -35,6 +35,19 @@ urlpatterns = [
     path("statistik/", views.statistics, name="statistics"),
     path("jamfor/", views.compare, name="compare"),
     path("data/", project_views.open_data, name="data"),
+    # The open data's catalogue record (DCAT-AP-SE), for Sweden's data portal to harvest.
+    path(
+        "data/katalog.rdf",
+        project_views.data_catalogue,
+        {"rdf_format": "rdf"},
+        name="data_catalogue_rdf",
+    ),
+    path(
+        "data/katalog.jsonld",
+        project_views.data_catalogue,
+        {"rdf_format": "jsonld"},
+        name="data_catalogue_jsonld",
+    ),
     path("api/", include("projects.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

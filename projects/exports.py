@@ -11,6 +11,7 @@ from decimal import Decimal
 from itertools import islice
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, Max, When
 from django.db.models.expressions import RawSQL
@@ -204,9 +205,16 @@ def filename(file_format):
     return f"asf-projekt-{timezone.localdate():%Y-%m-%d}.{file_format.extension}"
 
 
+def licence_link():
+    """The licence of the portal's own data as a Link header (RFC 8288). The files carry no
+    statement of their own: a CSV has no place for one that spreadsheets and csv readers would
+    not take for a row of data, and the JSON file is a bare list that clients read as it is."""
+    return f'<{settings.PORTAL_DATA_LICENCE["url"]}>; rel="license"'
+
+
 def streaming_download(content, file_format):
     disposition = content_disposition_header(as_attachment=True, filename=filename(file_format))
-    headers = {"Content-Disposition": disposition}
+    headers = {"Content-Disposition": disposition, "Link": licence_link()}
     return StreamingHttpResponse(content, content_type=file_format.content_type, headers=headers)
 
 

@@ -37,6 +37,7 @@ def everything_download(file_format, queryset, request):
         as_attachment=True,
         filename=exports.filename(file_format),
         content_type=file_format.content_type,
+        headers={"Link": exports.licence_link()},
     )
 
 

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from projects import exports, search
+from projects import catalogue, exports, search
 from projects.api import PROGRAMME_FIELDS, PROJECT_API_ONLY_FIELDS, REGION_FIELDS
 from projects.feeds import describe
 from projects.filters import published_project_filter
@@ -100,5 +102,20 @@ def open_data(request):
         "region_fields": REGION_FIELDS,
         "programme_fields": PROGRAMME_FIELDS,
         "sources": Source.objects.all(),
+        "licence": settings.PORTAL_DATA_LICENCE,
+        "dataset_json_ld": catalogue.json_ld_script(catalogue.schema_org_dataset(request)),
     }
     return render(request, "pages/data.html", context)
+
+
+CATALOGUE_FORMATS = {
+    "rdf": ("xml", "application/rdf+xml; charset=utf-8"),
+    "jsonld": ("json-ld", "application/ld+json"),
+}
+
+
+@require_safe
+def data_catalogue(request, rdf_format):
+    serializer, content_type = CATALOGUE_FORMATS[rdf_format]
+    record = catalogue.serialized(catalogue.catalogue_graph(request), serializer)
+    return HttpResponse(record, content_type=content_type)

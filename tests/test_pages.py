@@ -183,6 +183,8 @@ def test_page_invents_no_contact_details(client, settings, name):
     # The only addresses are those of who runs the portal, from the settings.
     for address in ["portalen@example.se", "dataskydd@example.se", "tillganglighet@example.se"]:
         html = html.replace(f"mailto:{address}", "").replace(address, "")
+    # JSON-LD's own keywords (/data/'s schema.org Dataset) are no addresses.
+    html = html.replace('"@context"', "").replace('"@type"', "")
     assert "mailto:" not in html
     assert "tel:" not in html
     assert "@" not in html
@@ -411,11 +413,13 @@ def test_data_page_lists_the_sources_from_the_database_and_the_terms(client):
         "Texterna är citerade ur de publicerade texter som anges som källor, från Tillväxtverket, "
         "Region Jönköpings län och Region Östergötland",
         "Statistiska centralbyrån (SCB)",
-        "får återanvändas om du anger både ASF-portalen och den ursprungliga källan",
+        "Vi ber dig, men kräver inte, att du anger ASF-portalen och den ursprungliga källan",
         "För originaltexterna gäller utgivarnas egna villkor",
+        "CC0 1.0 Universell",
     ]:
         assert term in html, term
-    assert "licens" not in html.lower()  # the portal names no licence it has not been given
+    # Attribution is asked for, no longer required: the portal's own data is under CC0.
+    assert "får återanvändas om du anger" not in html
 
 
 def test_about_page_and_project_list_link_to_the_data_page(client):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import FileResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -173,6 +174,32 @@ def test_json_is_utf8_with_a_dated_filename(client):
     body = streamed(response)
     assert "Jönköpings län".encode() in body  # å ä ö as they are, not \u00f6
     assert b"\\u00f6" not in body
+
+
+CC0_LINK = '<https://creativecommons.org/publicdomain/zero/1.0/deed.sv>; rel="license"'
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, CSV_URL + "?region=kronoberg"])
+def test_exports_name_their_licence_and_keep_their_shape(client, url):
+    response = client.get(url)
+    assert response["Link"] == CC0_LINK
+    if url.startswith(JSON_URL):
+        # Clients read the file as a bare list of projects: the licence never wraps it.
+        assert isinstance(json_records(client, url), list)
+    else:
+        header, _ = csv_rows(response)
+        assert header == CSV_COLUMNS
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+def test_a_saved_export_names_its_licence_too(client, settings, tmp_path, url):
+    settings.CACHE_UNTIL_DATA_CHANGES = True
+    settings.EXPORT_FILES_DIR = str(tmp_path)
+    streamed(client.get(url))
+    saved = client.get(url)
+    assert isinstance(saved, FileResponse)
+    assert saved["Link"] == CC0_LINK
+    saved.close()
 
 
 @pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
