@@ -7,6 +7,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from projects.api_conventions import DataView, ProjectPages, PublicAPIView, WholeList
 from projects.export_fields import (
@@ -215,6 +217,25 @@ class ProjectDetail(DataView, generics.RetrieveAPIView):
         if project is None:
             raise NotFound(f"Det finns inget publicerat projekt med id {slug}.")
         return project
+
+
+class Root(DataView, APIView):
+    """Where the API's lists, its description and its documentation are: the endpoint that
+    the catalogue record (/data/katalog.rdf) names. Not a data endpoint, so not in the schema."""
+
+    schema = None
+    ADDRESSES = {
+        "regioner": "api:region_list",
+        "program": "api:programme_list",
+        "projekt": "api:project_list",
+        "schema": "api:schema",
+        "dokumentation": "api:documentation",
+    }
+
+    def get(self, request):
+        return Response(
+            {key: request.build_absolute_uri(reverse(name)) for key, name in self.ADDRESSES.items()}
+        )
 
 
 class Schema(PublicAPIView, SpectacularAPIView):

@@ -6,6 +6,7 @@ from projects import api
 app_name = "api"
 
 urlpatterns = [
+    path("", api.Root.as_view(), name="root"),
     path("regioner/", api.RegionList.as_view(), name="region_list"),
     path("regioner/<slug:slug>/", api.RegionDetail.as_view(), name="region_detail"),
     path("program/", api.ProgrammeList.as_view(), name="programme_list"),

@@ -17,11 +17,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from asf_portal.caching import data_changed_at
 
-# Where asf_portal/urls.py mounts the API.
-API_ROOT_PATH = "/api/"
-# OpenAPI document, served by the API (api:schema)
-API_SCHEMA_PATH = "/api/schema/"
-
 EU = "http://publications.europa.eu/resource/authority/"
 THEME = Namespace(EU + "data-theme/")
 FILE_TYPE = Namespace(EU + "file-type/")
@@ -166,7 +161,7 @@ def catalogue_graph(request):
         add(distribution, DCAT.mediaType, MEDIA_TYPE[download.media_type])
         add(distribution, DCTERMS.license, licence)
 
-    api_root = URIRef(origin + API_ROOT_PATH)
+    api_root = URIRef(origin + reverse("api:root"))
     api_distribution = URIRef(f"{record}#api-distribution")
     add(dataset, DCAT.distribution, api_distribution)
     add(api_distribution, RDF.type, DCAT.Distribution)
@@ -181,7 +176,7 @@ def catalogue_graph(request):
     add(service, DCTERMS.title, *texts(SERVICE_TITLE))
     add(service, DCTERMS.description, *texts(SERVICE_DESCRIPTION))
     add(service, DCAT.endpointURL, api_root)
-    add(service, DCAT.endpointDescription, URIRef(origin + API_SCHEMA_PATH))
+    add(service, DCAT.endpointDescription, URIRef(origin + reverse("api:schema")))
     add(service, DCAT.servesDataset, dataset)
     add(service, DCTERMS.publisher, publisher)
     add(service, DCAT.contactPoint, contact)

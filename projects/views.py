@@ -103,6 +103,7 @@ def open_data(request):
         "programme_fields": PROGRAMME_FIELDS,
         "sources": Source.objects.all(),
         "licence": settings.PORTAL_DATA_LICENCE,
+        "api_throttle_rate": settings.API_THROTTLE_RATE.replace("/", " anrop per "),
         "dataset_json_ld": catalogue.json_ld_script(catalogue.schema_org_dataset(request)),
     }
     return render(request, "pages/data.html", context)

@@ -376,6 +376,8 @@ def test_data_page_offers_the_whole_data_set(client):
     assert_page_basics(parse(response))
     assert {"/projekt/export.csv", "/projekt/export.json", "/api/regioner/"} <= page.hrefs("main")
     assert {"/api/projekt/", "/projekt/flode/"} <= page.hrefs("main")
+    assert {"/api/schema/", "/api/dokumentation/", "/data/katalog.rdf"} <= page.hrefs("main")
+    assert "högst 120 anrop per min" in response.content.decode()
 
 
 def test_data_page_documents_every_field(client):

@@ -163,6 +163,20 @@ def test_the_three_distributions(client):
     assert graph.value(service, DCAT.servesDataset) == dataset
 
 
+def test_the_api_addresses_the_record_names_answer(client):
+    """A harvester follows the service's endpoint and its description: both must be there."""
+    _, graph = served_graph(client)
+    service = the_one(graph, DCAT.DataService)
+    root = client.get(str(graph.value(service, DCAT.endpointURL)))
+    assert root.status_code == 200
+    assert root.json()["projekt"] == ORIGIN + "/api/projekt/"
+    description = client.get(
+        str(graph.value(service, DCAT.endpointDescription)), HTTP_ACCEPT="application/json"
+    )
+    assert description.status_code == 200
+    assert description.json()["openapi"].startswith("3.")
+
+
 def test_the_licence_is_cc0_everywhere(client):
     _, graph = served_graph(client)
     described = [
