@@ -13,6 +13,7 @@ Where the server binaries are missing, root with apt-get gets Debian's server pa
 without ICU lacks the Swedish collation, and is turned down at start with a plain message.
 """
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -29,6 +30,9 @@ DATABASE_NAME = "asf_portal"
 PORT = 5432  # only names the socket file; nothing listens on TCP
 
 ROOT_RUNS_AS = "postgres"
+# Root's clusters live here when that user cannot enter the clone (a clone under /root, mode
+# 700): the clone's .postgres is then a link to the cluster's folder here.
+ROOT_CLUSTERS = Path("/var/lib/asf-portal")
 
 # Given at every start, so a cluster made before a change gets it too. The whole data set fits
 # in memory on any machine we run on, so pages are cheap to reach at random; the defaults
@@ -146,13 +150,26 @@ class Cluster:
 
     def __init__(self, root):
         self.root = Path(root)
-        self.data_dir = self.root / "data"
-        self.socket_dir = self.root / "run"
-        self.log_file = self.root / "server.log"
+
+    # The server's own paths are taken through the link to ROOT_CLUSTERS where there is one: the
+    # server's user reaches them there, and not through the clone.
+    @property
+    def data_dir(self):
+        return self.root.resolve() / "data"
+
+    @property
+    def socket_dir(self):
+        return self.root.resolve() / "run"
+
+    @property
+    def log_file(self):
+        return self.root.resolve() / "server.log"
 
     def url(self, name=DATABASE_NAME):
-        """The DATABASE_URL of a database of this cluster: the socket directory as its host."""
-        return f"postgres://{SUPERUSER}@{quote(str(self.socket_dir), safe='')}:{PORT}/{name}"
+        """The DATABASE_URL of a database of this cluster: the socket directory as its host,
+        named inside the clone as the portal's settings name it."""
+        socket_dir = quote(str(self.root / "run"), safe="")
+        return f"postgres://{SUPERUSER}@{socket_dir}:{PORT}/{name}"
 
     def start(self, database=DATABASE_NAME):
         bindir = server_binaries()
@@ -209,7 +226,9 @@ class Cluster:
         connection.close()
 
     def _prepare_directories(self):
-        self.root.mkdir(exist_ok=True)
+        if os.geteuid() == 0 and not self._server_user_can_enter(self.root.parent):
+            self._link_to_root_clusters()
+        self.root.resolve().mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
         if os.geteuid() == 0:
             try:
@@ -219,13 +238,30 @@ class Cluster:
                     f"Running as root needs the '{ROOT_RUNS_AS}' system user to own the "
                     "cluster; install PostgreSQL's server package, which creates it."
                 ) from error
-            for path in (self.root, self.socket_dir):
+            for path in (self.root.resolve(), self.socket_dir):
                 os.chown(path, owner.pw_uid, owner.pw_gid)
-            if _run(["test", "-w", str(self.root)]).returncode != 0:
+            if _run(["test", "-w", str(self.root.resolve())]).returncode != 0:
                 raise LocalDatabaseError(
-                    f"The '{ROOT_RUNS_AS}' user cannot reach {self.root}: clone the project "
-                    "where every user may enter its folders (for example under /tmp or /srv)."
+                    f"The '{ROOT_RUNS_AS}' user cannot reach {self.root.resolve()}: clone the "
+                    "project where every user may enter its folders (for example under /srv)."
                 )
+
+    @staticmethod
+    def _server_user_can_enter(folder):
+        return _run(["test", "-x", str(folder)]).returncode == 0
+
+    def _link_to_root_clusters(self):
+        """Root's clone where the server's user cannot enter (under /root): the cluster is made
+        in a folder of its own under ROOT_CLUSTERS, named by the clone's path, and linked."""
+        if self.root.is_symlink():
+            return
+        if (self.root / "data" / "PG_VERSION").exists():
+            return  # a cluster made here before stays where it is
+        shutil.rmtree(self.root, ignore_errors=True)  # an empty one from an earlier attempt
+        key = hashlib.sha256(str(self.root).encode()).hexdigest()[:12]
+        elsewhere = ROOT_CLUSTERS / f"{self.root.parent.name}-{key}"
+        elsewhere.mkdir(parents=True, exist_ok=True)
+        self.root.symlink_to(elsewhere, target_is_directory=True)
 
     def _initdb(self, bindir):
         result = _run(

@@ -1,9 +1,11 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import dj_database_url
+import psycopg2
 import pytest
 from django.db import connection
 
@@ -167,3 +169,28 @@ def test_a_postgresql_without_icu_is_said_plainly():
             localdb.check_swedish_collation(cursor)
     assert str(error.value) == localdb.NO_ICU
     assert "built without ICU" in str(error.value)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root's clusters are run by another user")
+def test_as_root_a_clone_the_server_user_cannot_enter_gets_its_cluster_under_var_lib(tmp_path):
+    home = tmp_path / "root"  # like /root: mode 700, so the postgres user cannot enter it
+    (home / "portal").mkdir(parents=True)
+    home.chmod(0o700)
+    (home / "portal" / ".postgres" / "run").mkdir(parents=True)  # left by an earlier attempt
+    cluster = localdb.Cluster(home / "portal" / ".postgres")
+    try:
+        cluster.start(database="asf_relocated")
+        assert cluster.root.is_symlink()
+        assert cluster.root.resolve().parent == localdb.ROOT_CLUSTERS
+        database = dj_database_url.parse(cluster.url("asf_relocated"))
+        assert database["HOST"] == str(home / "portal" / ".postgres" / "run")
+        connection = psycopg2.connect(
+            dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=5432
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            assert cursor.fetchone()[0] == str(cluster.data_dir)
+        connection.close()
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.root.resolve(), ignore_errors=True)
