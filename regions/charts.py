@@ -76,3 +76,12 @@ def bar_chart(title, rows):
         top = y + BAR_HEIGHT + ROW_GAP
     height = max(top - ROW_GAP, LINE_HEIGHT)
     return BarChart(title=title, bars=bars, width=WIDTH, height=height)
+
+
+def chart_if_worth_drawing(title, rows):
+    """A chart of rows, or None where it would show one bar and the rest empty: then the table
+    after it says as much, and faster."""
+    rows = list(rows)
+    if sum(1 for _, value in rows if value) < 2:
+        return None
+    return bar_chart(title, rows)
