@@ -357,7 +357,8 @@ def test_a_project_as_loaded_says_so_and_its_citation_names_the_source(client):
     assert "Senast ändrad" not in text
     assert (
         "Texten är som den hämtades ur källan (Region Jönköpings län "
-        "(Utveckling i Jönköpings län), hämtad 2026) och har inte ändrats i portalen sedan dess." in text
+        "(Utveckling i Jönköpings län), hämtad 2026) och har inte ändrats i portalen "
+        "sedan dess." in text
     )
     version = Project.objects.get(slug="starkare-asf-i-jonkopings-lan").history.first()
     assert (
