@@ -68,11 +68,12 @@ FACETS = {
 }
 
 
-def chosen_by_slug(label, model):
+def chosen_by_slug(label, model, unknown):
     # Chosen by slug in the address, matched by the foreign key: no join with the regions or
     # programmes table, so the project_facets index answers.
     return django_filters.ModelMultipleChoiceFilter(
         label=label,
+        error_messages={"invalid_choice": unknown},
         to_field_name="slug",
         queryset=model.objects.all(),
         method="filter_facet",
@@ -83,7 +84,7 @@ def chosen_by_slug(label, model):
 
 class ProjectFilter(django_filters.FilterSet):
     SORT_CHOICES = [
-        ("relevans", "Relevans (vid sökning)"),
+        ("relevans", "Bäst träff"),
         ("titel", "Titel"),
         ("period", "Period"),
         ("region", "Region"),
@@ -99,20 +100,42 @@ class ProjectFilter(django_filters.FilterSet):
         label="Sök i projekten",
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": "Sökningen får vara högst %(limit_value)d tecken, den här har "
+            "%(show_value)d."
+        },
         widget=forms.SearchInput(attrs={"aria-describedby": "sok-hjalp"}),
     )
-    region = chosen_by_slug("Region", Region)
-    theme = chosen_by_slug("Tema", Theme)
-    programme = chosen_by_slug("Finansiär/program", Programme)
+    region = chosen_by_slug("Region", Region, "Portalen har ingen region som heter ”%(value)s”.")
+    theme = chosen_by_slug("Tema", Theme, "Portalen har inget tema som heter ”%(value)s”.")
+    programme = chosen_by_slug(
+        "Finansiär/program", Programme, "Portalen har ingen finansiär som heter ”%(value)s”."
+    )
     # Its choices, the years the listed projects run in, are set per request in __init__.
     year = django_filters.MultipleChoiceFilter(
-        label="År", method="filter_facet", widget=CountedCheckboxes
+        label="År",
+        method="filter_facet",
+        widget=CountedCheckboxes,
+        error_messages={
+            "invalid_choice": "”%(value)s” är inte ett år då något av projekten pågår."
+        },
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, method="filter_facet", widget=CountedCheckboxes
+        label="Status",
+        choices=STATUS_CHOICES,
+        method="filter_facet",
+        widget=CountedCheckboxes,
+        error_messages={
+            "invalid_choice": "”%(value)s” är ingen status. Välj pågående, avslutade "
+            "eller kommande."
+        },
     )
     sort = django_filters.ChoiceFilter(
-        label="Sortera efter", choices=SORT_CHOICES, method="keep", empty_label=None
+        label="Sortera efter",
+        choices=SORT_CHOICES,
+        method="keep",
+        empty_label=None,
+        error_messages={"invalid_choice": "Listan kan inte sorteras efter ”%(value)s”."},
     )
 
     class Meta:
