@@ -79,9 +79,10 @@ def bar_chart(title, rows):
 
 
 def chart_if_worth_drawing(title, rows):
-    """A chart of rows, or None where it would show one bar and the rest empty: then the table
-    after it says as much, and faster."""
+    """A chart of rows, or None where a picture would tell no more than the table after it:
+    one bar with the rest empty, or bars all of one length."""
     rows = list(rows)
-    if sum(1 for _, value in rows if value) < 2:
+    values = [value for _, value in rows]
+    if sum(1 for value in values if value) < 2 or len(set(values)) < 2:
         return None
     return bar_chart(title, rows)
