@@ -80,7 +80,7 @@ def test_a_follow_up_needs_its_date_and_source():
 
 def test_region_page_says_no_follow_up_is_published(client):
     html = client.get("/regioner/kronoberg/").content.decode()
-    assert "Källorna har inte publicerat någon uppföljning av målen." in html
+    assert "<dt>Uppföljning</dt><dd>ingen uppföljning publicerad</dd>" in html
 
 
 def test_compare_two_regions_side_by_side(client):

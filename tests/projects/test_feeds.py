@@ -172,7 +172,7 @@ def test_list_page_links_its_feed_with_its_filters(client):
     page = parse(client.get("/projekt/" + TWO_REGIONS + "&page=1"))
     expected = FEED_URL + TWO_REGIONS
     link_text = page.find_all("a", href=expected)[0][1]
-    assert link_text == "Följ nya och ändrade projekt i listan (Atom-flöde)"
+    assert link_text == "Prenumerera på nya och ändrade projekt i listan (Atom-flöde)"
     (alternate,) = page.find_all("link", rel="alternate", type="application/atom+xml")
     assert alternate[0]["href"] == expected
     unfiltered = parse(client.get("/projekt/"))
