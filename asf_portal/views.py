@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from asf_portal.querystrings import without_empty_values
 from projects.models import Definition, Fact, Goal, Programme, Project
 from projects.statistics import PROGRAMME_SLUG, with_statistics
-from regions.charts import bar_chart
+from regions.charts import bar_chart, chart_if_worth_drawing
 from regions.forms import CompareForm
 from regions.models import County, Region
 from regions.tile_map import map_context
@@ -55,7 +55,14 @@ def region_detail(request, slug):
     with_statistics([region], "region")
     # A region may hold thousands of projects: its page shows the newest, and links to all.
     projects = list(newest_projects(region).prefetch_related("facts__source"))
-    context = {"region": region, "projects": projects, "sources": region.cited_sources(projects)}
+    goal_kinds = region.stats.goals_by_kind()
+    context = {
+        "region": region,
+        "projects": projects,
+        "sources": region.cited_sources(projects),
+        "goal_kinds": goal_kinds,
+        "goal_chart": chart_if_worth_drawing("Mål i regionens projekt efter typ", goal_kinds),
+    }
     return render(request, "regions/region_detail.html", context)
 
 
@@ -87,17 +94,40 @@ def statistics(request):
 def compare(request):
     data = without_empty_values(request.GET)
     form = CompareForm(data if data.getlist("region") else None)
-    regions = []
+    context = {"form": form, "regions": []}
     if form.is_valid():
         chosen = [region.slug for region in form.cleaned_data["region"]]
         chosen_regions = Region.objects.with_details().filter(slug__in=chosen)
         regions = with_statistics(chosen_regions.order_by("short_name"), "region")
+        funding = funding_facts(regions)
         for region in regions:  # a handful of regions, chosen by the reader
             region.newest_projects = newest_projects(region)
+            region.funding_facts = funding.get(region.pk, [])
+        context |= {
+            "regions": regions,
+            "project_chart": chart_if_worth_drawing(
+                "Publicerade projekt per region",
+                [(r.short_name, r.stats.project_count) for r in regions],
+            ),
+            "goal_chart": chart_if_worth_drawing(
+                "Mål i regionernas projekt", [(r.short_name, r.stats.goal_count) for r in regions]
+            ),
+        }
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request, "regions/compare.html", {"form": form, "regions": regions}, status=status
-    )
+    return render(request, "regions/compare.html", context, status=status)
+
+
+def funding_facts(regions):
+    """{region id: what the sources say of its published projects' funding}. Only words: no
+    source states amounts for more than one region, so there is nothing to draw."""
+    facts = Fact.objects.filter(
+        topic=Fact.Topic.FUNDING,
+        project__in=Project.objects.published().filter(region__in=regions),
+    ).select_related("source", "project")
+    by_region = {}
+    for fact in facts.order_by("project__title", "position", "pk"):
+        by_region.setdefault(fact.project.region_id, []).append(fact)
+    return by_region
 
 
 @never_cache

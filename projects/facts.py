@@ -81,7 +81,7 @@ UNKNOWN_WHEN_MISSING = {
     Fact.Topic.OWNER: "vem som ägde och ledde projektet",
     Fact.Topic.GOALS: "projektets mål",
     Fact.Topic.RESULTS: "vad projektet ledde till",
-    Fact.Topic.CONTACT: "vem man kan kontakta",
+    Fact.Topic.CONTACT: "vem du kan kontakta",
 }
 
 

@@ -23,10 +23,18 @@ def filter_query(project_filter):
     return f"?{query.urlencode()}" if query else ""
 
 
+# The statuses as clauses that read the same after "ett projekt" and "tre projekt".
+STATUS_CLAUSES = {
+    "pagaende": "pågår",
+    "avslutade": "har avslutats",
+    "kommande": "inte har börjat",
+}
+
+
 def describe(project_filter):
-    """The filters in words: "Projekt i Kronoberg och Östergötland om samverkan"."""
+    """The filters in words: "Projekt i Kronoberg och Östergötland om samverkan". Every part
+    agrees with one project as with many, as the list puts a count before it."""
     chosen = project_filter.form.cleaned_data
-    labels = dict(project_filter.form.fields["status"].choices)
     parts = ["Projekt"]
     if chosen.get("region"):
         parts.append("i " + get_text_list([r.short_name for r in chosen["region"]], "och"))
@@ -34,14 +42,17 @@ def describe(project_filter):
         parts.append("om " + get_text_list([t.name for t in chosen["theme"]], "eller"))
     if chosen.get("programme"):
         names = [p.name for p in chosen["programme"]]
-        parts.append("finansierade genom " + get_text_list(names, "eller"))
+        parts.append("med finansiering från " + get_text_list(names, "eller"))
     if chosen.get("year"):
         parts.append("under " + get_text_list(chosen["year"], "eller"))
+    clauses = []
     if chosen.get("status"):
-        statuses = [labels[status].lower() for status in chosen["status"]]
-        parts.append("som är " + get_text_list(statuses, "eller"))
+        statuses = [STATUS_CLAUSES[status] for status in chosen["status"]]
+        clauses.append(get_text_list(statuses, "eller"))
     if chosen.get("q"):
-        parts.append(f"som matchar ”{chosen['q']}”")
+        clauses.append(f"innehåller ”{chosen['q']}”")
+    if clauses:
+        parts.append("som " + " och ".join(clauses))
     return " ".join(parts)
 
 

@@ -68,12 +68,13 @@ FACETS = {
 }
 
 
-def chosen_by_slug(label, model, help_text):
+def chosen_by_slug(label, model, help_text, unknown):
     # Chosen by slug in the address, matched by the foreign key: no join with the regions or
     # programmes table, so the project_facets index answers.
     return django_filters.ModelMultipleChoiceFilter(
         label=label,
         help_text=help_text,
+        error_messages={"invalid_choice": unknown},
         to_field_name="slug",
         queryset=model.objects.all(),
         method="filter_facet",
@@ -84,7 +85,7 @@ def chosen_by_slug(label, model, help_text):
 
 class ProjectFilter(django_filters.FilterSet):
     SORT_CHOICES = [
-        ("relevans", "Relevans (vid sökning)"),
+        ("relevans", "Bäst träff"),
         ("titel", "Titel"),
         ("period", "Period"),
         ("region", "Region"),
@@ -101,23 +102,30 @@ class ProjectFilter(django_filters.FilterSet):
         help_text="Ord att söka efter, som i sökrutan på /projekt/. Högst 200 tecken.",
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": "Sökningen får vara högst %(limit_value)d tecken, den här har "
+            "%(show_value)d."
+        },
         widget=forms.SearchInput(attrs={"aria-describedby": "sok-hjalp"}),
     )
     region = chosen_by_slug(
         "Region",
         Region,
         "Regionens id, t.ex. kronoberg. Upprepa för projekt i någon av flera regioner.",
+        "Portalen har ingen region som heter ”%(value)s”.",
     )
     theme = chosen_by_slug(
         "Tema",
         Theme,
         "Temats id, t.ex. upphandling-med-social-hansyn. Upprepa för projekt med något av "
         "flera teman.",
+        "Portalen har inget tema som heter ”%(value)s”.",
     )
     programme = chosen_by_slug(
         "Finansiär/program",
         Programme,
         "Programmets id, t.ex. eruf. Upprepa för projekt i något av flera program.",
+        "Portalen har ingen finansiär som heter ”%(value)s”.",
     )
     # Its choices, the years the listed projects run in, are set per request in __init__.
     year = django_filters.MultipleChoiceFilter(
@@ -125,6 +133,9 @@ class ProjectFilter(django_filters.FilterSet):
         help_text="Ett år då projektet pågick, t.ex. 2017. Upprepa för flera år.",
         method="filter_facet",
         widget=CountedCheckboxes,
+        error_messages={
+            "invalid_choice": "”%(value)s” är inte ett år då något av projekten pågår."
+        },
     )
     status = django_filters.MultipleChoiceFilter(
         label="Status",
@@ -132,13 +143,18 @@ class ProjectFilter(django_filters.FilterSet):
         choices=STATUS_CHOICES,
         method="filter_facet",
         widget=CountedCheckboxes,
+        error_messages={
+            "invalid_choice": "”%(value)s” är ingen status. Välj pågående, avslutade "
+            "eller kommande."
+        },
     )
     sort = django_filters.ChoiceFilter(
         label="Sortera efter",
-        help_text="Ordningen: titel utan sort=, relevans vid sökning med q=.",
+        help_text="Ordningen: titel utan sort=, bästa träff först vid sökning med q= (relevans).",
         choices=SORT_CHOICES,
         method="keep",
         empty_label=None,
+        error_messages={"invalid_choice": "Listan kan inte sorteras efter ”%(value)s”."},
     )
 
     class Meta:

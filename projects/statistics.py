@@ -28,6 +28,17 @@ class GoalStatistics:
     def unclassified_goal_count(self):
         return self.goal_count - self.overall_goal_count - self.result_goal_count
 
+    def goals_by_kind(self):
+        """(kind, count) for a table and its chart: the two kinds always (a zero is known once
+        the goals are counted), goals whose source states no kind only where there are some."""
+        kinds = [
+            ("Övergripande mål", self.overall_goal_count),
+            ("Resultatmål", self.result_goal_count),
+        ]
+        if self.unclassified_goal_count:
+            kinds.append(("Källan anger inte typen", self.unclassified_goal_count))
+        return kinds
+
     @property
     def other_project_count(self):
         return self.project_count - self.programme_project_count

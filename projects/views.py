@@ -43,7 +43,6 @@ def project_list(request):
         "page_obj": page,
         "programme_project_count": in_programme,
         "other_project_count": page.paginator.count - in_programme,
-        "has_filters": any(request.GET.getlist(name) for name in project_filter.filters),
         # What the count counts, as the feed's title says it: " i Skåne som matchar ”sofij”".
         "found": describe(project_filter).removeprefix("Projekt"),
         "chosen_count": sum(

@@ -76,3 +76,13 @@ def bar_chart(title, rows):
         top = y + BAR_HEIGHT + ROW_GAP
     height = max(top - ROW_GAP, LINE_HEIGHT)
     return BarChart(title=title, bars=bars, width=WIDTH, height=height)
+
+
+def chart_if_worth_drawing(title, rows):
+    """A chart of rows, or None where a picture would tell no more than the table after it:
+    one bar with the rest empty, or bars all of one length."""
+    rows = list(rows)
+    values = [value for _, value in rows]
+    if sum(1 for value in values if value) < 2 or len(set(values)) < 2:
+        return None
+    return bar_chart(title, rows)

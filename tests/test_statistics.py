@@ -80,7 +80,7 @@ def test_a_follow_up_needs_its_date_and_source():
 
 def test_region_page_says_no_follow_up_is_published(client):
     html = client.get("/regioner/kronoberg/").content.decode()
-    assert "Ingen uppföljning av målen har publicerats" in html
+    assert "<dt>Uppföljning</dt><dd>ingen uppföljning publicerad</dd>" in html
 
 
 def test_compare_two_regions_side_by_side(client):
@@ -88,7 +88,8 @@ def test_compare_two_regions_side_by_side(client):
     assert response.status_code == 200
     page = parse(response)
     assert_page_basics(page)
-    assert page.texts("h2")[:2] == ["Kronoberg", "Västra Götaland"]
+    headings = ["Projekt och mål", "Finansiering", "Kronoberg", "Västra Götaland"]
+    assert page.texts("h2")[:4] == headings
     text = " ".join(page.texts("main"))
     assert "processa fram en samverkansorganisation" in text
     assert "omkring 50 arbetsintegrerande sociala företag i Göteborg" in text
@@ -176,7 +177,7 @@ def test_known_outcomes_keep_their_counts_and_the_rest_stays_unknown(client):
     region_page = client.get("/regioner/jonkopings-lan/").content.decode()
     assert "Med rapporterad uppföljning</dt><dd>1</dd>" in region_page
     assert "Uppnådda</dt><dd>0</dd>" in region_page
-    assert "Ingen av portalens källor rapporterar ännu utfall" not in html
+    assert "Ingen av portalens källor har publicerat någon uppföljning" not in html
 
 
 def test_statistics_count_the_programmes_projects_per_region(client):
@@ -198,15 +199,13 @@ def test_compare_names_the_other_projects_by_their_funding(client):
     page = parse(client.get("/jamfor/", {"region": ["ostergotland", "kronoberg"]}))
     text = " ".join(page.texts("main"))
     assert (
-        "1 projekt i programmet 2017–2018 och 2 projekt med annan finansiering "
-        "(Europeiska regionala utvecklingsfonden, Interreg IVC)." in text
+        "Ett projekt ingår i programmet 2017–2018 och två har annan finansiering "
+        "(Europeiska regionala utvecklingsfonden och Interreg IVC)." in text
     )
     assert "Projekt (3)" not in text
 
 
 def test_a_region_page_says_which_goals_have_no_stated_kind(client):
     page = client.get("/regioner/gavleborg/").content.decode()
-    assert (
-        "Mål i regionens projekt</dt><dd>3 (0 övergripande, 0 resultatmål, "
-        "3 där källan inte anger typen)</dd>"
-    ) in page
+    assert '<th scope="row">Källan anger inte typen</th><td class="number">3</td>' in page
+    assert '<th scope="row">Övergripande mål</th><td class="number">0</td>' in page

@@ -40,9 +40,9 @@ def test_home_opens_with_the_programme_in_figures_from_the_data(client):
     goals = sum(project.goals.count() for project in projects)
     assert figures == [
         f"{Region.objects.funded().count()} regioner fick finansiering",
-        f"{projects.count()} projekt i programmet",
-        f"{goals} mål i projekten",
-        f"0 av {goals} mål har ett rapporterat utfall i portalens källor",
+        f"{projects.count()} projekt ingår i programmet",
+        f"{goals} mål har publicerats för projekten",
+        f"0 av {goals} mål har följts upp i en publicerad källa",
     ]
     funding = programme.facts.filter(topic="funding").first()
     assert f"<strong>Finansiering:</strong> {funding.text}" in opening
@@ -113,36 +113,36 @@ def test_region_list_counts_the_programmes_projects_and_names_the_others(client)
     not the 2017–2018 programme's, and the list says what they are."""
     html = client.get(reverse("regions:list")).content.decode()
     ostergotland = region_card(html, "Östergötland")
-    assert "Finansierad 2017–2018 · 1 projekt i programmet 2017–2018" in ostergotland
+    assert "Ett projekt i programmet 2017–2018" in ostergotland
     assert (
-        "Annan finansiering: 2 projekt (Europeiska regionala utvecklingsfonden, Interreg IVC)"
-        in ostergotland
+        "Dessutom två projekt med annan finansiering"
+        " (Europeiska regionala utvecklingsfonden och Interreg IVC)" in ostergotland
     )
-    assert "3 projekt" not in ostergotland
+    assert "Tre projekt" not in ostergotland
     kronoberg = region_card(html, "Kronoberg")
-    assert "1 projekt i programmet 2017–2018" in kronoberg
-    assert "Annan finansiering" not in kronoberg
+    assert "Ett projekt i programmet 2017–2018" in kronoberg
+    assert "annan finansiering" not in kronoberg
 
     make_project(
         region=Region.objects.get(slug="kronoberg"),
         programme=Programme.objects.get(slug="interreg-ivc"),
     )
     kronoberg = region_card(client.get(reverse("regions:list")).content.decode(), "Kronoberg")
-    assert "1 projekt i programmet 2017–2018" in kronoberg
-    assert "Annan finansiering: 1 projekt (Interreg IVC)" in kronoberg
+    assert "Ett projekt i programmet 2017–2018" in kronoberg
+    assert "Dessutom ett projekt med annan finansiering (Interreg IVC)" in kronoberg
 
 
 def test_region_page_counts_the_programmes_projects_apart(client):
     text = " ".join(parse(client.get("/regioner/ostergotland/")).texts("main"))
     assert (
-        "1 projekt i programmet 2017–2018 och 2 projekt med annan finansiering "
-        "(Europeiska regionala utvecklingsfonden, Interreg IVC)." in text
+        "Ett projekt ingår i programmet 2017–2018 och två har annan finansiering "
+        "(Europeiska regionala utvecklingsfonden och Interreg IVC)." in text
     )
     # Each project says what funded it.
     assert "Finansiär/program: Interreg IVC" in text
     assert "Finansiär/program: Europeiska regionala utvecklingsfonden" in text
     kronoberg = " ".join(parse(client.get("/regioner/kronoberg/")).texts("main"))
-    assert "1 projekt i programmet 2017–2018." in kronoberg
+    assert "Ett projekt ingår i programmet 2017–2018." in kronoberg
 
 
 def test_region_page_shows_plan_projects_contacts_figures_and_sources(client):
@@ -169,7 +169,7 @@ def test_region_page_shows_plan_projects_contacts_figures_and_sources(client):
 
 def test_region_page_says_when_the_plan_is_unpublished(client):
     text = " ".join(parse(client.get("/regioner/dalarna/")).texts("main"))
-    assert "Handlingsplanens innehåll har inte publicerats" in text
+    assert "Källorna beskriver inte vad handlingsplanen innehåller." in text
 
 
 def test_region_page_hides_draft_projects(client):
@@ -210,6 +210,6 @@ def test_a_region_with_many_projects_shows_the_newest_and_links_to_all(client):
             region=region, title=f"Skåneprojekt {number:02}", period_start=f"{2000 + number}-01-01"
         )
     html = client.get(region.get_absolute_url()).content.decode()
-    assert "Visar de 20 senaste av 26 projekt." in html
+    assert "Här visas de 20 senaste av regionens 26 projekt." in html
     assert "Skåneprojekt 24" in html and "Skåneprojekt 04" not in html
     assert "/projekt/?region=skane" in html

@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 
 from projects.models import sources_of
 
@@ -67,3 +68,35 @@ def host_and_path(address):
     """("tillvaxtverket.se", "/vara-tjanster/…") of an address written without its scheme."""
     host, slash, path = address.partition("/")
     return host, slash + path
+
+
+# Språkrådet: in running text the numbers one to twelve are written as words.
+NUMBER_WORDS = ["inga", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"]
+NUMBER_WORDS += ["elva", "tolv"]
+
+
+@register.filter
+def in_words(count, gender="ett"):
+    """A count for running text: "inga", "ett" (or "en" with "en"), "två" … "tolv", then
+    digits: "ett projekt", "en region", "inga mål", "14 projekt"."""
+    count = int(count)
+    if count == 1 and gender == "en":
+        return "en"
+    if 0 <= count < len(NUMBER_WORDS):
+        return NUMBER_WORDS[count]
+    return number(count)
+
+
+@register.filter
+def and_list(items):
+    """Names in a sentence: "A", "A och B", "A, B och C"."""
+    return get_text_list([str(item) for item in items], "och")
+
+
+@register.filter
+def in_words_beside(count, other):
+    """A count as words, unless the sentence's other count needs digits: "13 och 3", not
+    "13 och tre" (Språkrådet: numbers compared are written alike)."""
+    if int(other) >= len(NUMBER_WORDS):
+        return number(count)
+    return in_words(count)

@@ -86,7 +86,7 @@ def test_what_is_not_known_is_what_no_fact_or_record_tells():
         "vem som ägde och ledde projektet",
         "projektets mål",
         "vad projektet ledde till",
-        "vem man kan kontakta",
+        "vem du kan kontakta",
     ]
     # Its own title, owner, three goals, results and contacts: all known.
     assert projects["gavleborg-2017-2018"].not_known == []
@@ -126,8 +126,8 @@ def test_quoted_texts_say_they_are_quotations(client):
 def test_a_project_page_says_what_is_not_known_and_where_to_look(client):
     page = parse(client.get("/projekt/kalmar-lan-2017-2018/"))
     text = " ".join(page.texts("main"))
-    assert "Det här är inte känt ur de källor portalen har läst:" in text
-    assert "Vem man kan kontakta" in page.texts("li")
+    assert "Det här säger inte källorna som portalen har läst:" in text
+    assert "Vem du kan kontakta" in page.texts("li")
     shown = links(page)
     assert "Regionala projekt för ökad sysselsättning" in shown[OVERVIEW]
     assert "Tillväxtverkets slutrapport om regeringsuppdraget" in shown[FINAL_REPORT]
@@ -139,7 +139,7 @@ def test_the_regions_where_little_is_known_say_what_is_not_known(client, slug):
     region = Region.objects.get(slug=slug)
     page = parse(client.get(region.get_absolute_url()))
     text = " ".join(page.texts("main"))
-    assert "Det här är inte känt ur de källor portalen har läst:" in text
+    assert "Det här säger inte källorna som portalen har läst:" in text
     for unknown in ("Projektets titel", "Vem som ägde och ledde projektet", "Projektets mål"):
         assert unknown in page.texts("li")
     assert {OVERVIEW, FINAL_REPORT} <= set(links(page))

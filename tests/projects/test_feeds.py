@@ -74,8 +74,9 @@ def test_a_project_as_loaded_is_dated_when_the_portal_published_it(client):
     assert updated(entry) == published
     assert datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == published
     assert entry.findtext(f"{ATOM}summary") == (
-        f"<p>{project.lead}</p><p>Som texten hämtades ur källan (Region Jönköpings län "
-        "(Utveckling i Jönköpings län), hämtad 2026); inte ändrad i portalen sedan dess.</p>"
+        f"<p>{project.lead}</p><p>Texten är som den hämtades ur källan (Region Jönköpings län "
+        "(Utveckling i Jönköpings län), hämtad 2026) och har inte ändrats i portalen sedan "
+        "dess.</p>"
     )
 
     edited_at = edit(project, lead="En ny ingress.")
@@ -122,13 +123,13 @@ def test_feed_holds_at_most_fifty_entries(client):
         (TWO_REGIONS, "Projekt i Kronoberg och Östergötland – ASF-portalen"),
         ("?region=kronoberg", "Projekt i Kronoberg – ASF-portalen"),
         ("?theme=samverkan&theme=saljbolag", "Projekt om samverkan eller säljbolag – ASF-portalen"),
-        ("?year=2017&status=avslutade", "Projekt under 2017 som är avslutade – ASF-portalen"),
+        ("?year=2017&status=avslutade", "Projekt under 2017 som har avslutats – ASF-portalen"),
         (
             "?programme=interreg-ivc&programme=eruf",
-            "Projekt finansierade genom Europeiska regionala utvecklingsfonden eller Interreg IVC"
-            " – ASF-portalen",
+            "Projekt med finansiering från Europeiska regionala utvecklingsfonden eller "
+            "Interreg IVC – ASF-portalen",
         ),
-        ("?q=upphandling", "Projekt som matchar ”upphandling” – ASF-portalen"),
+        ("?q=upphandling", "Projekt som innehåller ”upphandling” – ASF-portalen"),
     ],
 )
 def test_feed_title_says_what_the_filters_choose(client, query, title):
@@ -170,7 +171,8 @@ def test_a_malformed_filter_gives_a_swedish_400(client, query, label):
 def test_list_page_links_its_feed_with_its_filters(client):
     page = parse(client.get("/projekt/" + TWO_REGIONS + "&page=1"))
     expected = FEED_URL + TWO_REGIONS
-    assert page.find_all("a", href=expected)[0][1] == "Prenumerera på listan (Atom)"
+    link_text = page.find_all("a", href=expected)[0][1]
+    assert link_text == "Prenumerera på nya och ändrade projekt i listan (Atom-flöde)"
     (alternate,) = page.find_all("link", rel="alternate", type="application/atom+xml")
     assert alternate[0]["href"] == expected
     unfiltered = parse(client.get("/projekt/"))

@@ -67,8 +67,8 @@ def test_empty_result_says_so_and_offers_to_clear(client):
     response = client.get(reverse("projects:list"), {"q": "rymdraket"})
     assert response.status_code == 200
     text = " ".join(parse(response).texts("main"))
-    assert "0 projekt" in text
-    assert "Inga projekt matchar" in text
+    assert "Inga projekt" in text
+    assert "Sökningen gav ingen träff." in text
     assert "Rensa alla filter" in text
 
 
@@ -114,7 +114,8 @@ def test_malformed_filters_get_a_swedish_message_not_a_500(client, query, messag
     page = parse(response)
     summary = " ".join(page.texts("div", **{"class": "error-summary"}))
     assert message in summary
-    assert any(word in summary for word in ["Välj", "högst", "Null", "tecken"]), summary
+    swedish = ["Välj", "högst", "Null", "tecken", "Portalen har", "år då", "sorteras"]
+    assert any(word in summary for word in swedish), summary
     assert listed_slugs(response)  # the valid part of the request still lists projects
 
 
@@ -151,8 +152,8 @@ def test_project_page_shows_everything_published(client):
 def test_project_without_description_says_so_plainly(client):
     page = parse(client.get(reverse("projects:detail", args=["kalmar-lan-2017-2018"])))
     text = " ".join(page.texts("main"))
-    assert "Ingen beskrivning av projektet har publicerats" in text
-    assert "rubriken är portalens beskrivning" in text
+    assert "Källorna som portalen bygger på beskriver inte projektet." in text
+    assert "rubriken är portalens egen" in text
     # No empty headings: what the sources do say, the programme's facts, the sources.
     assert page.texts("h2") == [
         "Vad källorna säger om projektet",
@@ -290,33 +291,37 @@ def result_summary(response):
 @pytest.mark.parametrize(
     "query, heading, summary",
     [
-        ("", "14 projekt", "Varav 12 i programmet 2017–2018 och 2 med annan finansiering."),
+        (
+            "",
+            "14 projekt",
+            "Av dem ingår tolv i programmet 2017–2018 och två har annan finansiering.",
+        ),
         (
             "region=ostergotland",
-            "3 projekt i Östergötland",
-            "Varav 1 i programmet 2017–2018 och 2 med annan",
+            "Tre projekt i Östergötland",
+            "Av dem ingår ett i programmet 2017–2018 och två har annan",
         ),
-        ("region=kronoberg", "1 projekt i Kronoberg", "I programmet 2017–2018."),
+        ("region=kronoberg", "Ett projekt i Kronoberg", "Det ingår i programmet 2017–2018."),
         (
             "programme=eruf",
-            "1 projekt finansierade genom Europeiska regionala utvecklingsfonden",
-            "Med annan finansiering än programmet 2017–2018.",
+            "Ett projekt med finansiering från Europeiska regionala utvecklingsfonden",
+            "Det har annan finansiering än programmet 2017–2018.",
         ),
         (
             "programme=eruf&programme=regionala-projekt-2017-2018",
-            "13 projekt finansierade genom Europeiska regionala utvecklingsfonden eller"
+            "13 projekt med finansiering från Europeiska regionala utvecklingsfonden eller"
             " Regionala projekt för ökad sysselsättning i ASF 2017–2018",
-            "Varav 12 i programmet 2017–2018 och 1 med annan finansiering.",
+            "Av dem ingår tolv i programmet 2017–2018 och ett har annan finansiering.",
         ),
         (
             "region=ostergotland&programme=finns-inte",
-            "3 projekt i Östergötland",
-            "Varav 1 i programmet",
+            "Tre projekt i Östergötland",
+            "Av dem ingår ett i programmet",
         ),
         (
             "q=upphandling&region=jonkopings-lan&region=kronoberg",
-            "1 projekt i Jönköpings län och Kronoberg som matchar ”upphandling”",
-            "I programmet",
+            "Ett projekt i Jönköpings län och Kronoberg som innehåller ”upphandling”",
+            "Det ingår i programmet",
         ),
     ],
 )
@@ -335,7 +340,7 @@ def test_project_list_programme_count_follows_the_data(client):
     response = client.get(reverse("projects:list"))
     assert result_summary(response) == (
         "16 projekt",
-        "Varav 13 i programmet 2017–2018 och 3 med annan finansiering.",
+        "Av dem ingår 13 i programmet 2017–2018 och 3 har annan finansiering.",
     )
     text = " ".join(parse(response).texts("main"))
     assert "Finansiär/program: Interreg IVC" in text
@@ -352,8 +357,9 @@ def test_a_project_as_loaded_says_so_and_its_citation_names_the_source(client):
     # Not the day the fixture was loaded, which is no change anyone made.
     assert "Senast ändrad" not in text
     assert (
-        "Som texten hämtades ur källan (Region Jönköpings län (Utveckling i Jönköpings län), "
-        "hämtad 2026); inte ändrad i portalen sedan dess." in text
+        "Texten är som den hämtades ur källan (Region Jönköpings län "
+        "(Utveckling i Jönköpings län), hämtad 2026) och har inte ändrats i portalen "
+        "sedan dess." in text
     )
     version = Project.objects.get(slug="starkare-asf-i-jonkopings-lan").history.first()
     assert (
@@ -382,14 +388,14 @@ def test_the_page_says_when_an_editor_last_changed_it(client):
         f"Senast ändrad i portalen {date_format(timezone.localtime(edit.history_date), 'j F Y')}."
         in text
     )
-    assert "Som texten hämtades ur källan" not in text
+    assert "som den hämtades ur källan" not in text
     assert f"/projekt/skane-2017-2018/versioner/{edit.pk}/. Källa: " in text
     assert "Tillväxtverket. Hämtad 2026." in text
 
     # The first version still says it is the text as the source gave it.
     first = project.history.last()
     old = citation(client, f"/projekt/skane-2017-2018/versioner/{first.pk}/")
-    assert "Som texten hämtades ur källan (Tillväxtverket, hämtad 2026)" in old
+    assert "Texten är som den hämtades ur källan (Tillväxtverket, hämtad 2026)" in old
     versions = " ".join(parse(client.get("/projekt/skane-2017-2018/versioner/")).texts("main"))
     assert "Ändrat: ingress." in versions
     assert (
@@ -439,7 +445,8 @@ def test_choices_that_would_list_nothing_are_not_offered(client):
     # Chosen anyway (an old link), it stays, ticked, so it can be unticked.
     html = client.get("/projekt/?status=pagaende").content.decode()
     assert 'value="pagaende" id="f-status-pagaende" checked' in html
-    assert "0 projekt" in " ".join(parse(client.get("/projekt/?status=pagaende")).texts("h2"))
+    headings = parse(client.get("/projekt/?status=pagaende")).texts("h2")
+    assert "Inga projekt som pågår" in headings
     # A search that finds nothing offers no choice at all (the empty boxes are not drawn: the
     # stylesheet, tests/browser/test_phone.py), only a way back.
     nothing = client.get("/projekt/?q=rymdraket").content.decode()
