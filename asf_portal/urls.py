@@ -27,11 +27,11 @@ urlpatterns = [
     *(
         path(route, TemplateView.as_view(template_name=f"pages/{name}.html"), name=name)
         for route, name in [
-            ("om/", "about"),
             ("tillganglighet/", "accessibility"),
             ("personuppgifter/", "privacy"),
         ]
     ),
+    path("om/", views.about, name="about"),
     path("statistik/", views.statistics, name="statistics"),
     path("jamfor/", views.compare, name="compare"),
     path("data/", project_views.open_data, name="data"),

@@ -15,12 +15,23 @@ from projects.models import Definition, Fact, Goal, Programme, Project
 from projects.statistics import PROGRAMME_SLUG, with_statistics
 from regions.charts import bar_chart, chart_if_worth_drawing
 from regions.forms import CompareForm
-from regions.models import County, Region
+from regions.models import County, Region, Source
 from regions.tile_map import map_context
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RECENT_PROJECTS = 5
 PROJECTS_ON_REGION_PAGE = 20
+
+
+def about(request):
+    sources = Source.objects.all()
+    context = {
+        "sources": sources,
+        "quoted_sources": [source for source in sources if source.kind == "quote"],
+        "summarised_sources": [source for source in sources if source.kind == "summary"],
+        "licence": settings.PORTAL_DATA_LICENCE,
+    }
+    return render(request, "pages/about.html", context)
 
 
 def home(request):

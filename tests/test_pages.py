@@ -193,17 +193,19 @@ def test_page_invents_no_contact_details(client, settings, name):
 def test_about_lists_the_sources_and_the_editorial_principles(client):
     response, page = get_page(client, reverse("about"))
     html = response.content.decode()
-    for publisher, title in [
-        ("Tillväxtverket", "Regionala projekt för ökad sysselsättning"),
-        ("Tillväxtverket", "Västra Götalandsregionen"),
-        ("Tillväxtverket", "Region Kronoberg"),
-        ("Region Jönköpings län", "Starkare ASF i Jönköpings län"),
-        ("Region Östergötland", "Arbetsintegrerande sociala företag – Projekt och rapporter"),
-        ("Statistiska centralbyrån (SCB)", "Län och länskoder"),
-    ]:
-        assert f"<td>{publisher}</td>\n          <td>{title}</td>" in html
-    assert "Texterna hämtades 2026" in html
-    assert "inte heller sidornas webbadresser" in html
+    sources = list(Source.objects.all())
+    quoted = [source for source in sources if source.text]
+    assert len(quoted) == 6  # the five texts of fixtures/sources/ and SCB's list of counties
+    for source in quoted:
+        row = f"<td>{escape(source.publisher)}</td>\n          <td>{escape(source.title)}</td>"
+        assert row in html
+    assert f"Portalen bygger på {len(sources)} publicerade källor" in html
+    assert "Sex texter sparades hela" in html
+    assert f"kommer från {len(sources) - 6} webbsidor" in html
+    assert "/data/#datakallor" in page.hrefs("main")
+    # What the about page said before the facts of all twelve regions came, and before CC0.
+    assert "Nio av de tolv" not in html
+    assert "anger ASF-portalen och den ursprungliga källan" not in html
     for principle in [
         "Inget är påhittat",
         "Tomt där inget har publicerats",
