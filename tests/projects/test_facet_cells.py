@@ -19,6 +19,7 @@ from projects import facet_cells
 from projects.facet_cells import FacetCell, FacetCellsMade
 from projects.filters import ProjectFilter, published_project_filter
 from projects.models import Programme, Project, Theme
+from projects.templatetags.portal import NUMBER_WORDS
 from regions.models import DataVersion, Region
 from tests.conftest import make_project
 
@@ -156,7 +157,8 @@ def test_a_deleted_theme_leaves_the_counts_right(varied_projects):
 def listed_count(live_server, query):
     with urllib.request.urlopen(f"{live_server.url}/projekt/?{query}") as response:
         page = response.read().decode()
-    return int(re.search(r'<h2 id="resultat-rubrik">(\d+) projekt', page).group(1))
+    count = re.search(r'<h2 id="resultat-rubrik">(\S+) projekt', page).group(1).lower()
+    return NUMBER_WORDS.index(count) if count in NUMBER_WORDS else int(count)
 
 
 @pytest.mark.django_db(transaction=True)
