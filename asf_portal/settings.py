@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asf_portal.context_processors.operator",
+                "asf_portal.context_processors.data_licence",
             ],
         },
     },

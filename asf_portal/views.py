@@ -29,7 +29,6 @@ def about(request):
         "sources": sources,
         "quoted_sources": [source for source in sources if source.kind == "quote"],
         "summarised_sources": [source for source in sources if source.kind == "summary"],
-        "licence": settings.PORTAL_DATA_LICENCE,
     }
     return render(request, "pages/about.html", context)
 

@@ -101,7 +101,6 @@ def open_data(request):
         "region_fields": REGION_FIELDS,
         "programme_fields": PROGRAMME_FIELDS,
         "sources": Source.objects.all(),
-        "licence": settings.PORTAL_DATA_LICENCE,
         "api_throttle_rate": settings.API_THROTTLE_RATE.replace("/", " anrop per "),
         "dataset_json_ld": catalogue.json_ld_script(catalogue.schema_org_dataset(request)),
     }

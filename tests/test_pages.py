@@ -373,6 +373,12 @@ def test_every_page_links_to_the_accessibility_statement_in_its_footer(client):
         assert "/personuppgifter/" in page.hrefs("footer")
 
 
+def test_every_pages_footer_names_the_data_licence(client):
+    for name in PAGE_NAMES:
+        _, page = get_page(client, reverse(name))
+        assert settings.PORTAL_DATA_LICENCE["url"] in page.hrefs("footer")
+
+
 def test_data_page_offers_the_whole_data_set(client):
     response, page = get_page(client, reverse("data"))
     assert_page_basics(parse(response))
