@@ -127,8 +127,10 @@ bench: db static
 
 # Lighthouse (the npm package, installed into tools/node_modules when missing) against Debian's
 # Chromium, on one page of every type as `run` serves it, mobile at 360 px and desktop at
-# 1280 px (tools/lighthouse.py). The scores and failing audits go to docs/lighthouse.md. Not in
-# `test`: a performance score depends on how busy the machine is.
+# 1280 px (tools/lighthouse.py), each three times, the median run counting. The scores and
+# failing audits go to docs/lighthouse.md. Not in `test`: a performance score depends on how
+# busy the machine is. LIGHTHOUSE_ARGS="--only Statistics --runs 1" measures one page type once.
+LIGHTHOUSE_ARGS ?=
 lighthouse: data static browser
 	@$(ENSURE_SECRET_KEY)
 	@$(RUN_ENV) $(PY) -m tools.lighthouse --gunicorn "$(GUNICORN)" --markdown docs/lighthouse.md $(LIGHTHOUSE_ARGS)

@@ -228,7 +228,7 @@ def markdown(results, chromium, started, runs):
     for name, path, preset, report in results:
         scores = " | ".join(score(report, c) for c in CATEGORIES)
         lines.append(f"| {name} | `{path}` | {preset} | {scores} |")
-    lines += ["", "## Failing audits", ""]
+    lines += ["", "## Failing audits"]
     by_audit = {}
     for name, _path, preset, report in results:
         for audit in failing_audits(report):
