@@ -12,7 +12,7 @@ FIND_PYTHON = PYTHON='$(PYTHON)' sh tools/python.sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install db migrate data reset-data static port-free run dev serve test test-browser browser lint check-migrations pytest loadtest bench FORCE
+.PHONY: install db migrate data reset-data static port-free run dev serve test test-browser browser lint check-migrations pytest loadtest bench lighthouse FORCE
 
 # The Python that made the virtualenv ("3.13 /usr/bin/python3.13") is noted beside it. A
 # virtualenv belongs to its Python, so when another is chosen (PYTHON=, a newer one installed)
@@ -127,6 +127,16 @@ bench: db static
 	@$(ENSURE_SECRET_KEY)
 	$(PRODUCTION_ENV) $(UNLIMITED_API) $(PY) -m tools.bench --projects $(BENCH_PROJECTS) \
 	  --markdown docs/benchmark.md $(BENCH_ARGS)
+
+# Lighthouse (the npm package, installed into tools/node_modules when missing) against Debian's
+# Chromium, on one page of every type as `run` serves it, mobile at 360 px and desktop at
+# 1280 px (tools/lighthouse.py), each three times, the median run counting. The scores and
+# failing audits go to docs/lighthouse.md. Not in `test`: a performance score depends on how
+# busy the machine is. LIGHTHOUSE_ARGS="--only Statistics --runs 1" measures one page type once.
+LIGHTHOUSE_ARGS ?=
+lighthouse: data static browser
+	@$(ENSURE_SECRET_KEY)
+	@$(RUN_ENV) $(PY) -m tools.lighthouse --gunicorn "$(GUNICORN)" --markdown docs/lighthouse.md $(LIGHTHOUSE_ARGS)
 
 # pytest-django builds its own test database next to the portal's, so the
 # data that `make run` serves is never touched.
