@@ -62,4 +62,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "asf_portal.views.bad_request"
 handler500 = "asf_portal.views.server_error"

@@ -5,7 +5,7 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -151,12 +151,23 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def error_page_context():
+    # What the footer needs, without the request's context processors: Django renders its
+    # error pages without them, and they may need the database that is gone.
+    return {"operator": settings.PORTAL_OPERATOR, "licence": settings.PORTAL_DATA_LICENCE}
+
+
+def bad_request(request, exception):
+    """Django's 400 handler (a request it cannot trust, such as an unknown host), with the
+    footer that names the operator."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html", error_page_context()))
+
+
 def server_error(request):
     """Django's 500 handler. A database that has gone away is not the portal's bug: the reader
     gets a Swedish 503 and a hint to try again, and the next request reconnects."""
     error = sys.exc_info()[1]
-    # Without the request's context processors, which may need the database that is gone.
-    context = {"operator": settings.PORTAL_OPERATOR}
+    context = error_page_context()
     if isinstance(error, DATABASE_DOWN):
         page = loader.render_to_string("503.html", context)
         response = HttpResponseServerError(page, status=503)

@@ -74,8 +74,8 @@ class Page(HTMLParser):
         return {href for href, where in self.links if where == region}
 
 
-def get_page(client, url, status=200):
-    response = client.get(url)
+def get_page(client, url, status=200, **headers):
+    response = client.get(url, **headers)
     assert response.status_code == status
     return response, Page(response.content.decode())
 
@@ -351,12 +351,14 @@ def test_server_error_view_returns_the_swedish_500_page():
     assert 'lang="sv"' in html
 
 
-def test_bad_request_view_returns_the_swedish_400_page():
-    request = RequestFactory().get("/projekt/")
-    response = defaults.bad_request(request, exception=None)
+def test_a_bad_request_gets_the_swedish_400_page_naming_the_operator(client):
+    # A host the portal does not serve: Django's 400, through the real middleware and handler.
+    response = client.get("/projekt/", HTTP_HOST="inte-portalen.example")
     html = response.content.decode()
     page = Page(html)
     assert response.status_code == 400
+    assert settings.PORTAL_OPERATOR["name"] in html
+    assert settings.PORTAL_DATA_LICENCE["url"] in page.hrefs("footer")
     assert page.heading_texts(1) == ["Felaktig förfrågan"]
     assert "Adressen innehöll något som portalen inte kunde förstå" in html
     assert reverse("projects:list") in page.hrefs("main")
@@ -367,7 +369,7 @@ def test_every_page_links_to_the_accessibility_statement_in_its_footer(client):
     pages.append(get_page(client, reverse("home"))[1])
     pages.append(get_page(client, "/finns-inte/", status=404)[1])
     pages.append(Page(render_to_string("500.html")))
-    pages.append(Page(defaults.bad_request(RequestFactory().get("/"), None).content.decode()))
+    pages.append(get_page(client, "/", status=400, HTTP_HOST="inte-portalen.example")[1])
     for page in pages:
         assert "/tillganglighet/" in page.hrefs("footer")
         assert "/personuppgifter/" in page.hrefs("footer")

@@ -32,6 +32,7 @@ def test_the_documentation_shows_every_operation_from_the_portal_alone(page, por
         "/api/regioner/{slug}/",
     ]
     assert page.get_by_role("heading", name="ASF-portalens API").is_visible()
+    assert page.get_by_text("kräver JavaScript").count() == 0  # Swagger UI took its place
 
     # Try a search in the project list, as a reader of the page would.
     page.locator("#operations-projekt-projekt_list .opblock-summary").click()
@@ -51,3 +52,20 @@ def test_the_documentation_shows_every_operation_from_the_portal_alone(page, por
     assert not [text for text in console if "Content Security Policy" in text]
     assert requested and all(url.startswith(portal.url) for url in requested), requested
     assert f"{portal.url}/api/projekt/?q=upphandling" in requested
+
+
+def test_without_javascript_the_documentation_points_to_the_schema_and_the_data_page(
+    browser, portal
+):
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"{portal.url}/api/dokumentation/")
+    fallback = page.locator("#swagger-ui")
+    assert "kräver JavaScript" in fallback.inner_text()
+    links = fallback.locator("a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "/api/schema/",
+        "/data/#api",
+    ]
+    assert page.goto(f"{portal.url}/api/schema/").status == 200
+    context.close()
