@@ -95,7 +95,11 @@ def first_match(pattern, html, what):
 
 def page_types(base_url):
     """One path of every page type, the region and project taken from the portal's own lists."""
-    region = first_match(r'href="(/regioner/[^/"]+/)"', fetch(base_url + "/regioner/"), "region")
+    region_list = fetch(base_url + "/regioner/")
+    region = first_match(r'href="(/regioner/[^/"]+/)"', region_list, "region")
+    # Every funded region side by side: the comparison at its longest, with its charts.
+    slugs = dict.fromkeys(re.findall(r'href="/regioner/([^/"]+)/"', region_list))
+    compared = "/jamfor/?" + "&".join(f"region={slug}" for slug in slugs)
     projects = fetch(base_url + "/projekt/")
     project = first_match(r'href="(/projekt/(?!export|flode)[^/"?]+/)"', projects, "project")
     year = first_match(r'name="year" value="(\d+)"', projects, "year filter")
@@ -108,11 +112,13 @@ def page_types(base_url):
         ("Project page", project),
         ("Project versions", project + "versioner/"),
         ("Statistics", "/statistik/"),
-        ("Compare regions", "/jamfor/"),
+        ("Compare regions, none chosen", "/jamfor/"),
+        ("Compare regions, all chosen", compared),
         ("Open data", "/data/"),
         ("About", "/om/"),
         ("Accessibility statement", "/tillganglighet/"),
         ("Privacy", "/personuppgifter/"),
+        ("API documentation", "/api/dokumentation/"),
         ("Not found (404)", NOT_FOUND),
     ]
 

@@ -8,7 +8,8 @@ SwaggerUIBundle({
   domNode: container,
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
-  deepLinking: true,
+  // Deep links would put a link inside each operation's button, which screen readers may not announce.
+  deepLinking: false,
   // Swagger UI would otherwise ask validator.swagger.io to check the description.
   validatorUrl: null,
 });

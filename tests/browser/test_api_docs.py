@@ -2,6 +2,9 @@
 Swagger UI from the portal's own files, every operation listed, and a call tried from it."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.test_accessibility import WCAG_TAGS
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +34,11 @@ def test_the_documentation_shows_every_operation_from_the_portal_alone(page, por
         "/api/regioner/",
         "/api/regioner/{slug}/",
     ]
-    assert page.get_by_role("heading", name="ASF-portalens API").is_visible()
+    # One h1, the page's own; Swagger UI's title is hidden, its description and licence shown.
+    assert page.get_by_role("heading", level=1).all_inner_texts() == ["API:ts dokumentation"]
+    assert page.get_by_role("link", name="CC0 1.0 Universell").is_visible()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
     assert page.get_by_text("kräver JavaScript").count() == 0  # Swagger UI took its place
 
     # Try a search in the project list, as a reader of the page would.
@@ -67,5 +74,5 @@ def test_without_javascript_the_documentation_points_to_the_schema_and_the_data_
         "/api/schema/",
         "/data/#api",
     ]
-    assert page.goto(f"{portal.url}/api/schema/").status == 200
+    assert context.request.get(f"{portal.url}/api/schema/").status == 200
     context.close()
