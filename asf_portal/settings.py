@@ -243,6 +243,7 @@ CONTENT_SECURITY_POLICY = {
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min").strip()
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
     raise ImproperlyConfigured("API_THROTTLE_RATE must be a number of requests per s, m, h or d.")
+API_THROTTLE_IN_WORDS = API_THROTTLE_RATE.replace("/", " anrop per ")  # "120 anrop per min"
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["projects.api_conventions.ReadableJSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -259,7 +260,7 @@ SPECTACULAR_SETTINGS = {
         "Läs ASF-portalens regioner, program och publicerade projekt som JSON. API:t går bara "
         "att läsa från och tar samma filter i adressen som projektlistan på /projekt/. Vad "
         "fälten betyder står på /data/. Ett fel ger 400, 404 eller 429 med nyckeln fel: en "
-        f"lista med förklaringar på svenska. Högst {API_THROTTLE_RATE.replace('/', ' anrop per ')}"
+        f"lista med förklaringar på svenska. Högst {API_THROTTLE_IN_WORDS}"
         " från samma adress; hela urvalet finns också som fil: /projekt/export.json och "
         "/projekt/export.csv."
     ),

@@ -101,7 +101,7 @@ def open_data(request):
         "region_fields": REGION_FIELDS,
         "programme_fields": PROGRAMME_FIELDS,
         "sources": Source.objects.all(),
-        "api_throttle_rate": settings.API_THROTTLE_RATE.replace("/", " anrop per "),
+        "api_throttle_rate": settings.API_THROTTLE_IN_WORDS,
         "dataset_json_ld": catalogue.json_ld_script(catalogue.schema_org_dataset(request)),
     }
     return render(request, "pages/data.html", context)

@@ -3,7 +3,7 @@ widths: every label and value read whole inside its chart, each bar as long as i
 
 import pytest
 
-from tests.browser.test_statistics import DRAWN_CHARTS, TABLE_ROWS
+from tests.browser.test_statistics import DRAWN_CHARTS, assert_bars_match_table
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +33,7 @@ def test_charts_are_drawn_as_their_tables_say(portal, page, screenshot, path, wi
         assert chart["problems"] == [], chart["title"]
         # Never wider than the screen: the page does not scroll sideways for a chart.
         assert chart["drawnWidth"] <= width
-        caption, column = PAGES[path][chart["title"]]
-        rows = page.evaluate(TABLE_ROWS, caption)
-        label_column = next(iter(rows[0]))
-        assert [bar["label"] for bar in chart["bars"]] == [row[label_column] for row in rows]
-        values = [int(row[column]) for row in rows]
-        assert [bar["value"] for bar in chart["bars"]] == [str(value) for value in values]
-        longest = max(bar["width"] for bar in chart["bars"])
-        pixels_per_unit = longest / max(values)
-        for bar, value in zip(chart["bars"], values, strict=True):
-            assert bar["width"] == pytest.approx(value * pixels_per_unit, abs=1), bar
+        assert_bars_match_table(page, chart, *PAGES[path][chart["title"]])
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

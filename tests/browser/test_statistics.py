@@ -95,21 +95,24 @@ def test_bars_and_labels_are_drawn_as_the_tables_say(portal, page, screenshot, w
         assert chart["bars"], chart["title"]
 
     for chart in charts:
-        caption, column = CHART_COLUMNS[chart["title"]]
-        rows = page.evaluate(TABLE_ROWS, caption)
-        label_column = next(iter(rows[0]))
-        assert [bar["label"] for bar in chart["bars"]] == [row[label_column] for row in rows]
-        values = [int(row[column]) for row in rows]
-        assert [bar["value"] for bar in chart["bars"]] == [str(value) for value in values]
-        # Each bar as long as its value in the table, the longest using most of the chart.
+        assert_bars_match_table(page, chart, *CHART_COLUMNS[chart["title"]])
+        # The longest bar uses most of the chart.
         longest = max(bar["width"] for bar in chart["bars"])
         assert longest > chart["drawnWidth"] / 2, chart["title"]
-        pixels_per_unit = longest / max(values)
-        for bar, value in zip(chart["bars"], values, strict=True):
-            assert bar["width"] == pytest.approx(value * pixels_per_unit, abs=1), (
-                chart["title"],
-                bar,
-            )
+
+
+def assert_bars_match_table(page, chart, caption, column):
+    """The chart's bars are the table's rows: the same labels and values in the same order,
+    each bar as long as its value."""
+    rows = page.evaluate(TABLE_ROWS, caption)
+    label_column = next(iter(rows[0]))
+    assert [bar["label"] for bar in chart["bars"]] == [row[label_column] for row in rows]
+    values = [int(row[column]) for row in rows]
+    assert [bar["value"] for bar in chart["bars"]] == [str(value) for value in values]
+    longest = max(bar["width"] for bar in chart["bars"])
+    pixels_per_unit = longest / max(values)
+    for bar, value in zip(chart["bars"], values, strict=True):
+        assert bar["width"] == pytest.approx(value * pixels_per_unit, abs=1), (chart["title"], bar)
 
 
 def test_the_charts_vary_where_the_data_does(portal, page):
