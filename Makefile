@@ -12,7 +12,7 @@ FIND_PYTHON = PYTHON='$(PYTHON)' sh tools/python.sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install db migrate data reset-data static port-free run dev serve test test-browser browser lint check-migrations pytest loadtest bench lighthouse FORCE
+.PHONY: install db migrate data reset-data static port-free run dev serve cluster cluster-stop test test-browser test-cluster browser lint check-migrations pytest loadtest bench lighthouse FORCE
 
 # The Python that made the virtualenv ("3.13 /usr/bin/python3.13") is noted beside it. A
 # virtualenv belongs to its Python, so when another is chosen (PYTHON=, a newer one installed)
@@ -99,6 +99,18 @@ serve: port-free data static
 	@$(ENSURE_SECRET_KEY)
 	BIND=$(HOST):$(PORT) $(PRODUCTION_ENV) $(GUNICORN) asf_portal.wsgi
 
+# Past one machine, on loopback (tools/cluster.py): a PostgreSQL primary with a streaming
+# replica, a Redis of the project's own and two gunicorn servers of the portal, configured as
+# `serve` is and through DATABASE_URL, DATABASE_REPLICA_URL and REDIS_URL. Prints the two
+# servers' addresses and returns; everything lives in .cluster/. `cluster-stop` stops it all.
+CLUSTER_PORTS ?= 8001 8002
+cluster: static
+	@$(ENSURE_SECRET_KEY)
+	@$(PRODUCTION_ENV) $(PY) -m tools.cluster start --ports $(CLUSTER_PORTS)
+
+cluster-stop: install
+	@$(PY) -m tools.cluster stop
+
 # A bounded load on loopback (tools/loadtest.py) against the portal as `serve` runs it,
 # started here in the background with its output in $(LOADTEST_LOG) and stopped afterwards.
 # Fails on any error, and on any line in that log but request lines (status < 500) and
@@ -145,6 +157,11 @@ test: db lint check-migrations pytest
 # The browser tests alone (also part of `make test`).
 test-browser: db static browser
 	$(VENV)/bin/pytest tests/browser
+
+# The cluster tests alone (also part of `make test`): `make cluster`'s servers made anew on free
+# ports, each event under load; the load's figures go to docs/cluster.md.
+test-cluster: static
+	CLUSTER_FIGURES=docs/cluster.md $(VENV)/bin/pytest -m cluster
 
 # Debian's Chromium for the browser tests, installed when missing and the machine allows it.
 # Elsewhere the tests themselves stop and name what to install.

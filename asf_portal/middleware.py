@@ -24,7 +24,7 @@ from django.utils.log import log_response
 from django.views.defaults import bad_request
 
 from asf_portal.caching import data_changed_at
-from asf_portal.routers import primary_for_reads
+from asf_portal.routers import primary_for_reads, replica_answers
 from projects.filters import ProjectFilter
 from regions.forms import CompareForm
 
@@ -56,18 +56,31 @@ class RequestLogMiddleware:
         return response
 
 
-class PrimaryForEditsMiddleware:
-    """With a read replica, the admin and every edit read from the primary, so an editor
-    always sees what they just saved."""
+class ReadsMiddleware:
+    """With a read replica: the admin, every edit and signed-in editors' pages (their previews)
+    read from the primary, so an editor always sees what they just saved. A public page that
+    failed for want of a database (a 503) is built again from the primary: readers never see
+    a replica go away."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+        if not settings.DATABASE_ROUTERS:
             return self.get_response(request)
-        with primary_for_reads():
-            return self.get_response(request)
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path.startswith("/admin/")
+            or request.user.is_authenticated
+        ):
+            with primary_for_reads():
+                return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 503:
+            replica_answers()  # if it does not, reads go to the primary for a while
+            with primary_for_reads():
+                return self.get_response(request)
+        return response
 
 
 class PublicPageCacheMiddleware:

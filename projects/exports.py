@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -215,6 +215,11 @@ def licence_link():
 def streaming_download(content, file_format):
     disposition = content_disposition_header(as_attachment=True, filename=filename(file_format))
     headers = {"Content-Disposition": disposition, "Link": licence_link()}
+    # The first piece is made here, in the view: a database gone away then fails the request
+    # where Django answers it (a 503, or the page read again from the primary), not once
+    # gunicorn has begun sending, where it could only answer 500.
+    content = iter(content)
+    content = chain([next(content, "")], content)
     return StreamingHttpResponse(content, content_type=file_format.content_type, headers=headers)
 
 

@@ -208,6 +208,7 @@ class Result:
     status: int | None  # None: no answer (connection error, timeout)
     seconds: float
     error: str = ""
+    at: float = field(default_factory=time.monotonic)  # when the answer ended
 
 
 @dataclass
@@ -323,8 +324,9 @@ class Report:
 class Load:
     """The shared state of one run: the budget of requests and time, the ETags seen."""
 
-    def __init__(self, host, port, kinds, max_requests, deadline, timeout, seed):
+    def __init__(self, host, port, kinds, max_requests, deadline, timeout, seed, stop=None):
         self.host, self.port = host, port
+        self.stop = stop or threading.Event()
         self.kinds = kinds
         self.max_requests = max_requests
         self.deadline = deadline
@@ -337,6 +339,9 @@ class Load:
         self.stopped_by = "requests"
 
     def next_ticket(self):
+        if self.stop.is_set():
+            self.stopped_by = "stop"
+            return None
         if time.monotonic() >= self.deadline:
             self.stopped_by = "duration"
             return None
@@ -400,14 +405,16 @@ def run(
     kinds=PORTAL_MIX,
     seed=2017,
     timeout=30.0,
+    stop=None,
 ):
-    """Send the mix until the time or the number of requests runs out; return a Report."""
+    """Send the mix until the time or the number of requests runs out, or until the event
+    `stop` is set; return a Report."""
     host, port = loopback_address(base_url)
     duration = min(float(duration), MAX_DURATION)
     max_requests = min(int(max_requests), MAX_REQUESTS)
     concurrency = max(1, min(int(concurrency), MAX_CONCURRENCY))
     started, cpu_started = time.monotonic(), time.process_time()
-    load = Load(host, port, tuple(kinds), max_requests, started + duration, timeout, seed)
+    load = Load(host, port, tuple(kinds), max_requests, started + duration, timeout, seed, stop)
     per_thread = [[] for _ in range(concurrency)]
     threads = [
         threading.Thread(target=load.worker, args=(n, per_thread[n]), daemon=True)

@@ -104,16 +104,23 @@ def server_binaries():
     CREATECLUSTER_CONF.parent.mkdir(parents=True, exist_ok=True)
     with CREATECLUSTER_CONF.open("a") as conf:
         conf.write("# ASF-portalen runs a cluster of its own.\ncreate_main_cluster = false\n")
+    install_debian_package("postgresql")
+    return find_bindir()
+
+
+def install_debian_package(package):
+    """apt-get install, without starting the service the package brings: the project starts
+    its own servers, never the machine's."""
     added_policy = not POLICY_RC_D.exists()
     if added_policy:
         POLICY_RC_D.write_text("#!/bin/sh\nexit 101\n")
         POLICY_RC_D.chmod(0o755)
-    # ucf keeps the createcluster.conf written above when postgresql-common comes with it.
+    # ucf keeps the configuration files written before (createcluster.conf above).
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "UCF_FORCE_CONFFOLD": "1"}
     try:
         for command in (
             ["apt-get", "update", "-qq"],
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
         ):
             result = subprocess.run(command, env=env, text=True, capture_output=True, check=False)
             if result.returncode != 0:
@@ -123,7 +130,6 @@ def server_binaries():
     finally:
         if added_policy:
             POLICY_RC_D.unlink()
-    return find_bindir()
 
 
 def _as_owner(command):
