@@ -159,18 +159,32 @@ def error_page_context():
 
 def bad_request(request, exception):
     """Django's 400 handler (a request it cannot trust, such as an unknown host), with the
-    footer that names the operator."""
+    footer that names the operator. A session that could not be saved because the database
+    went away during the request is that, not the reader's bad request."""
+    if database_gone(exception):
+        return database_unavailable()
     return HttpResponseBadRequest(loader.render_to_string("400.html", error_page_context()))
 
 
 def server_error(request):
     """Django's 500 handler. A database that has gone away is not the portal's bug: the reader
     gets a Swedish 503 and a hint to try again, and the next request reconnects."""
-    error = sys.exc_info()[1]
-    context = error_page_context()
-    if isinstance(error, DATABASE_DOWN):
-        page = loader.render_to_string("503.html", context)
-        response = HttpResponseServerError(page, status=503)
-        response["Retry-After"] = "10"
-        return response
-    return HttpResponseServerError(loader.render_to_string("500.html", context))
+    if database_gone(sys.exc_info()[1]):
+        return database_unavailable()
+    return HttpResponseServerError(loader.render_to_string("500.html", error_page_context()))
+
+
+def database_gone(error):
+    """Whether the error is, or was raised while handling, a lost database connection."""
+    while error is not None:
+        if isinstance(error, DATABASE_DOWN):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable():
+    page = loader.render_to_string("503.html", error_page_context())
+    response = HttpResponseServerError(page, status=503)
+    response["Retry-After"] = "10"
+    return response

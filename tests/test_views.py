@@ -1,5 +1,6 @@
 import re
 
+import psycopg2
 import pytest
 from django.urls import reverse
 
@@ -213,3 +214,23 @@ def test_a_region_with_many_projects_shows_the_newest_and_links_to_all(client):
     assert "Här visas de 20 senaste av regionens 26 projekt." in html
     assert "Skåneprojekt 24" in html and "Skåneprojekt 04" not in html
     assert "/projekt/?region=skane" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_the_database_fails_to_save_is_a_503_not_the_readers_bad_request(admin_user):
+    """A signed-in editor's session is saved after the page is made; when the database fails
+    then (here a lock it cannot get in time, an OperationalError as a lost connection is),
+    Django calls it a bad request (SessionInterrupted, 400). It is the portal's 503."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    with psycopg2.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM django_session FOR UPDATE")
+        with connection.cursor() as own:
+            own.execute("SET lock_timeout = '200ms'")
+        response = client.get(reverse("about"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "Portalen är tillfälligt otillgänglig" in response.content.decode()

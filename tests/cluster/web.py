@@ -54,9 +54,11 @@ class Browser:
         return self.request("GET", url)
 
     def submit(self, url, form_id, changes=None, button=None):
-        """GET the page at url, then POST its form as shown, with the changes made."""
+        """GET the page at url, then POST its form as shown, with the changes made. The page
+        itself when it is not a 200."""
         page = self.get(url)
-        assert page.status == 200, (url, page.status)
+        if page.status != 200:
+            return page
         fields = form_fields(page.text, form_id)
         fields.update(changes or {})
         if button:
