@@ -85,7 +85,13 @@ def described(table, key, value=None, cell=cell_text, is_path=False, **wording):
     return Field(key, column, description, value or key, cell, is_path)
 
 
-# What the exports and the API give of a related row: {key: the model field it is read from}.
+def fields_read(*names, **renamed):
+    """{key: the model field it is read from}: the `names` each under its own name, then the
+    `renamed`."""
+    return {**{name: name for name in names}, **renamed}
+
+
+# What the exports and the API give of a related row.
 GOAL_RECORD = {
     "kind": "kind",
     "text": "text",
@@ -105,25 +111,12 @@ PARTNER_RECORD = {
     "source_url": "source__url",
 }
 # No e-mail: the sources published none, and the pages show none.
-CONTACT_RECORD = {
-    "name": "name",
-    "role": "role",
-    "organisation": "organisation",
-    "phone": "phone",
-    "source_url": "source__url",
-}
+CONTACT_RECORD = fields_read("name", "role", "organisation", "phone", source_url="source__url")
 # A fact's source in full, its keys named as a project's own source_* fields are.
+SOURCE_DETAILS = ["publisher", "title", "url", "page_date", "retrieved_year", "retrieved_on"]
 FACT_RECORD = {
-    "topic": "topic",
-    "label": "label",
-    "text": "text",
-    "kind": "kind",
-    "source_publisher": "source__publisher",
-    "source_title": "source__title",
-    "source_url": "source__url",
-    "source_page_date": "source__page_date",
-    "source_retrieved_year": "source__retrieved_year",
-    "source_retrieved_on": "source__retrieved_on",
+    **fields_read("topic", "label", "text", "kind"),
+    **{f"source_{name}": f"source__{name}" for name in SOURCE_DETAILS},
 }
 
 

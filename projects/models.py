@@ -241,20 +241,24 @@ class Project(KnownFacts, Versioned):
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("senast ändrad", auto_now=True)
+
+    # The texts that describe a project, the lead first, in the order its page shows them.
+    DESCRIPTION_FIELDS = (
+        "lead",
+        "purpose",
+        "target_group",
+        "background",
+        "activities",
+        "expected_effects",
+        "results",
+        "implementation",
+    )
+    # The title weighs most in a search, then the lead and the purpose, then the rest.
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("lead", "purpose", weight="B", config=SEARCH_CONFIG)
-            + SearchVector(
-                "target_group",
-                "background",
-                "activities",
-                "expected_effects",
-                "results",
-                "implementation",
-                weight="C",
-                config=SEARCH_CONFIG,
-            )
+            + SearchVector(*DESCRIPTION_FIELDS[:2], weight="B", config=SEARCH_CONFIG)
+            + SearchVector(*DESCRIPTION_FIELDS[2:], weight="C", config=SEARCH_CONFIG)
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -313,17 +317,6 @@ class Project(KnownFacts, Versioned):
         "region__slug",
         "region__short_name",
         "programme__name",
-    )
-
-    DESCRIPTION_FIELDS = (
-        "lead",
-        "purpose",
-        "target_group",
-        "background",
-        "activities",
-        "expected_effects",
-        "results",
-        "implementation",
     )
 
     @property
