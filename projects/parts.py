@@ -12,6 +12,12 @@ from regions.models import Region, Source, Versioned, plain_text, track_history
 SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
 
+
+def one_of_two_owners(model, **options):
+    """A link to one of a record's two possible owners: a constraint requires exactly one."""
+    return models.ForeignKey(model, on_delete=models.CASCADE, null=True, blank=True, **options)
+
+
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()-]{4,28}[0-9]$",
     "Ange telefonnumret med siffror, gärna med riktnummer, t.ex. 010-103 65 31.",
@@ -177,22 +183,8 @@ class Contact(Versioned):
     organisation = models.CharField("organisation", max_length=200, blank=True)
     phone = models.CharField("telefon", max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField("e-post", blank=True)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="region",
-    )
-    project = models.ForeignKey(
-        "Project",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="projekt",
-    )
+    region = one_of_two_owners(Region, related_name="contacts", verbose_name="region")
+    project = one_of_two_owners("Project", related_name="contacts", verbose_name="projekt")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
     history = track_history(excluded_fields=["search_vector"])
     # What the pages publish of the person; never the e-mail address, which no page shows.
