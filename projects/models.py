@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
 from projects.facts import Fact, HasFacts, KnownFacts  # noqa: F401 (the app's models)
-from projects.parts import Contact, Goal, Partnership
+from projects.parts import Contact, Goal, Partnership, search_vector_of
 from projects.periods import period_columns
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
@@ -254,14 +254,10 @@ class Project(KnownFacts, Versioned):
         "implementation",
     )
     # The title weighs most in a search, then the lead and the purpose, then the rest.
-    search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector(*DESCRIPTION_FIELDS[:2], weight="B", config=SEARCH_CONFIG)
-            + SearchVector(*DESCRIPTION_FIELDS[2:], weight="C", config=SEARCH_CONFIG)
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
+    search_vector = search_vector_of(
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(*DESCRIPTION_FIELDS[:2], weight="B", config=SEARCH_CONFIG)
+        + SearchVector(*DESCRIPTION_FIELDS[2:], weight="C", config=SEARCH_CONFIG)
     )
 
     objects = ProjectQuerySet.as_manager()
