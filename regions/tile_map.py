@@ -37,7 +37,6 @@ class Tile:
     row: int
     funded: bool
     url: str | None  # the funded region's page, or None
-    region_name: str | None  # the funded region's official name, or None
     accessible_name: str
 
     size: int = TILE_SIZE
@@ -86,7 +85,6 @@ def build_tiles(counties):
                 row=row,
                 funded=region is not None,
                 url=region.get_absolute_url() if region else None,
-                region_name=region.name if region else None,
                 accessible_name=f"{county.name}: {funding} 2017–2018",
             )
         )
