@@ -19,7 +19,6 @@ from regions.scoped_admin import RegionScopedAdmin, VersionedInline
 
 class GoalInline(VersionedInline, admin.StackedInline):
     model = Goal
-    extra = 0
     autocomplete_fields = ["source", "report_source"]
     fields = [
         ("kind", "position"),
@@ -35,21 +34,16 @@ class ContactInline(VersionedInline, admin.StackedInline):
     model = Contact
     fk_name = "project"
     exclude = ["region"]
-    extra = 0
-    autocomplete_fields = ["source"]
 
 
 class PartnershipInline(VersionedInline, admin.TabularInline):
     model = Partnership
-    extra = 0
     autocomplete_fields = ["organisation", "source"]
 
 
 class FactInline(VersionedInline, admin.StackedInline):
     model = Fact
     fk_name = "project"
-    extra = 0
-    autocomplete_fields = ["source"]
     fields = [("topic", "label", "position"), "text", ("kind", "source"), "seen_version"]
 
 

@@ -2,6 +2,8 @@
 them, in Django REST framework's generic views, described by drf-spectacular. What the views
 share (JSON, errors, paging, the licence, the fair-use limit) is in api_conventions.py."""
 
+from functools import partial
+
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView
@@ -15,8 +17,8 @@ from projects.export_fields import (
     CONTACT_RECORD,
     FACT_RECORD,
     PROJECT_FIELDS,
-    Field,
     contacts_field,
+    described,
     facts_field,
     related_record,
     source_fields,
@@ -47,95 +49,51 @@ FIGURE_RECORD = {
 }
 
 
-def api_url_field(view_name, what):
-    return Field(
-        "api_url",
-        "Adress i API:t",
-        f"{what} i API:t.",
-        lambda obj: reverse(view_name, args=[obj.slug]),
-        is_path=True,
-    )
+def api_url(view_name):
+    return lambda obj: reverse(view_name, args=[obj.slug])
 
 
+region_field = partial(described, "region")
 REGION_FIELDS = [
-    Field("slug", "Region-id", "Regionens id i adresserna, t.ex. kronoberg.", "slug"),
-    Field("name", "Officiellt namn", "T.ex. Region Kronoberg.", "name"),
-    Field(
-        "short_name",
-        "Kortnamn",
-        "Portalens korta namn för visning och sortering, t.ex. Kronoberg.",
-        "short_name",
-    ),
-    Field("county", "Län", "Länet som regionen hör till.", "county.name"),
-    Field("county_code", "Länskod", "Länets kod enligt SCB: två siffror, t.ex. 07.", "county.code"),
-    Field(
-        "funded_2017_2018",
-        "Finansierad 2017–2018",
-        "Sant när Tillväxtverket beviljade regionen finansiering för projekt 2017–2018.",
-        "funded_2017_2018",
-    ),
-    Field(
-        "action_plan",
-        "Handlingsplan",
-        "Handlingsplanen från förstudien: år (year), sammanfattning (summary, tom om ingen "
-        "har publicerats) och prioriteringar i planens ordning (priorities). null om "
-        "regionen inte har någon.",
-        action_plan_record,
-    ),
-    Field(
-        "figures",
-        "Siffror",
-        "Siffror som källorna ger om regionen: värde (value), enhet (unit), om källan anger "
-        "värdet som ungefärligt (approximate), meningen som siffran står i (statement) och "
-        "adressen till sidan som ger den (source_url, tom om adressen inte sparades).",
-        lambda r: [related_record(figure, FIGURE_RECORD) for figure in r.figures.all()],
+    region_field("slug"),
+    region_field("name"),
+    region_field("short_name"),
+    region_field("county", "county.name"),
+    region_field("county_code", "county.code"),
+    region_field("funded_2017_2018"),
+    region_field("action_plan", action_plan_record),
+    region_field(
+        "figures", lambda r: [related_record(figure, FIGURE_RECORD) for figure in r.figures.all()]
     ),
     contacts_field(lambda r: [related_record(c, CONTACT_RECORD) for c in r.contacts.all()]),
     *source_fields("regionen"),
-    Field(
-        "url",
-        "Permanent adress",
-        "Regionens sida på ASF-portalen.",
-        Region.get_absolute_url,
-        is_path=True,
-    ),
-    api_url_field("api:region_detail", "Regionen"),
-    Field(
+    region_field("url", Region.get_absolute_url, is_path=True),
+    region_field("api_url", api_url("api:region_detail"), is_path=True),
+    region_field(
         "projects_api_url",
-        "Regionens projekt i API:t",
-        "Regionens publicerade projekt i API:t, filtrerade med region=.",
         lambda r: f"{reverse('api:project_list')}?region={r.slug}",
         is_path=True,
     ),
 ]
 
+programme_field = partial(described, "programme")
 PROGRAMME_FIELDS = [
-    Field("slug", "Program-id", "Programmets id, som i filtret programme=.", "slug"),
-    Field("name", "Namn", "Programmets namn.", "name"),
-    Field(
-        "funder",
-        "Finansiär",
-        "Finansiären bakom programmet. Tom om källan inte anger den.",
-        "funder",
-    ),
-    Field(
-        "description",
-        "Beskrivning",
-        "Programmets beskrivning som källan publicerade den. Tom om ingen har publicerats.",
-        "description",
-    ),
+    programme_field("slug"),
+    programme_field("name"),
+    programme_field("funder"),
+    programme_field("description"),
     facts_field(lambda p: [related_record(f, FACT_RECORD) for f in p.facts_by_topic], "programmet"),
     *source_fields("programmet"),
-    Field(
+    programme_field(
         "projects_api_url",
-        "Programmets projekt i API:t",
-        "Programmets publicerade projekt i API:t, filtrerade med programme=.",
         lambda p: f"{reverse('api:project_list')}?programme={p.slug}",
         is_path=True,
     ),
 ]
 
-PROJECT_API_ONLY_FIELDS = [api_url_field("api:project_detail", "Projektet")]
+PROJECT_API_ONLY_FIELDS = [
+    described("project", "api_url", api_url("api:project_detail"), is_path=True)
+]
 PROJECT_API_FIELDS = [*PROJECT_FIELDS, *PROJECT_API_ONLY_FIELDS]
 
 

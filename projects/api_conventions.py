@@ -132,9 +132,7 @@ class ProjectPages(PageNumberPagination):
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else None
 
     def get_previous_link(self):
-        if not self.page.has_previous():
-            return None
-        return self.page_url(self.page.previous_page_number())
+        return self.page_url(self.page.previous_page_number()) if self.page.has_previous() else None
 
     def page_url(self, number):
         # The client's query in its order with the page number set (REST framework's own links

@@ -7,6 +7,7 @@ One set of facts (titles, themes, period, distributions) feeds both, so they can
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,43 +28,9 @@ MEDIA_TYPE = Namespace("https://www.iana.org/assignments/media-types/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 PREFIXES = {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "vcard": VCARD}
 
-TITLE = {
-    "sv": "Regionala projekt för arbetsintegrerande sociala företag",
-    "en": "Regional projects for work-integration social enterprises",
-}
-DESCRIPTION = {
-    "sv": (
-        "De regionala projekt som Tillväxtverket finansierade 2017–2018 för att stärka "
-        "arbetsintegrerande sociala företag (ASF): regionerna, projekten, deras mål, "
-        "samverkanspartner och kontaktpersoner, så långt som de publicerade källorna beskriver "
-        "dem. Varje uppgift anger sin källa."
-    ),
-    "en": (
-        "The regional projects that the Swedish Agency for Economic and Regional Growth "
-        "(Tillväxtverket) funded in 2017–2018 to strengthen work-integration social enterprises: "
-        "the regions, the projects, their goals, partners and contact people, as far as the "
-        "published sources describe them. Every item names its source."
-    ),
-}
-CATALOGUE_TITLE = {"sv": "ASF-portalens öppna data", "en": "Open data from ASF-portalen"}
-CATALOGUE_DESCRIPTION = {
-    "sv": "De data som ASF-portalen publicerar: som CSV- och JSON-filer och via ett API.",
-    "en": "The data that ASF-portalen publishes: as CSV and JSON files and through an API.",
-}
-SERVICE_TITLE = {"sv": "ASF-portalens API", "en": "The ASF-portalen API"}
-SERVICE_DESCRIPTION = {
-    "sv": "Ett API som bara går att läsa från: regionerna, de publicerade projekten och "
-    "programmen som JSON.",
-    "en": "A read-only API: the regions, the published projects and the programmes as JSON.",
-}
-KEYWORDS = [
-    "arbetsintegrerande sociala företag",
-    "ASF",
-    "sociala företag",
-    "regionala projekt",
-    "Tillväxtverket",
-    "regioner",
-]
+# The titles, descriptions and keywords, in Swedish and English: texts, kept as data.
+TEXTS = json.loads((Path(__file__).parent / "catalogue.json").read_text("utf-8"))
+DATASET, CATALOGUE, SERVICE = TEXTS["dataset"], TEXTS["catalogue"], TEXTS["service"]
 THEMES = [THEME.SOCI, THEME.ECON, THEME.GOVE]
 # The regions' action plans from the 2016 preliminary study, then the 2017–2018 projects.
 PERIOD_START = date(2016, 1, 1)
@@ -112,8 +79,8 @@ def catalogue_graph(request):
             graph.add((subject, predicate, obj))
 
     add(catalogue, RDF.type, DCAT.Catalog)
-    add(catalogue, DCTERMS.title, *texts(CATALOGUE_TITLE))
-    add(catalogue, DCTERMS.description, *texts(CATALOGUE_DESCRIPTION))
+    add(catalogue, DCTERMS.title, *texts(CATALOGUE["title"]))
+    add(catalogue, DCTERMS.description, *texts(CATALOGUE["description"]))
     add(catalogue, DCTERMS.publisher, publisher)
     add(catalogue, FOAF.homepage, URIRef(origin + reverse("home")))
     add(catalogue, DCTERMS.language, SWEDISH)
@@ -135,12 +102,12 @@ def catalogue_graph(request):
     add(period, DCAT.endDate, Literal(PERIOD_END))
 
     add(dataset, RDF.type, DCAT.Dataset)
-    add(dataset, DCTERMS.title, *texts(TITLE))
-    add(dataset, DCTERMS.description, *texts(DESCRIPTION))
+    add(dataset, DCTERMS.title, *texts(DATASET["title"]))
+    add(dataset, DCTERMS.description, *texts(DATASET["description"]))
     add(dataset, DCTERMS.publisher, publisher)
     add(dataset, DCAT.contactPoint, contact)
     add(dataset, DCAT.theme, *THEMES)
-    add(dataset, DCAT.keyword, *(Literal(keyword, lang="sv") for keyword in KEYWORDS))
+    add(dataset, DCAT.keyword, *(Literal(keyword, lang="sv") for keyword in DATASET["keywords"]))
     add(dataset, DCTERMS.spatial, SWEDEN)
     add(dataset, DCTERMS.temporal, period)
     add(dataset, DCTERMS.language, SWEDISH)
@@ -173,8 +140,8 @@ def catalogue_graph(request):
     add(api_distribution, DCTERMS.license, licence)
 
     add(service, RDF.type, DCAT.DataService)
-    add(service, DCTERMS.title, *texts(SERVICE_TITLE))
-    add(service, DCTERMS.description, *texts(SERVICE_DESCRIPTION))
+    add(service, DCTERMS.title, *texts(SERVICE["title"]))
+    add(service, DCTERMS.description, *texts(SERVICE["description"]))
     add(service, DCAT.endpointURL, api_root)
     add(service, DCAT.endpointDescription, URIRef(origin + reverse("api:schema")))
     add(service, DCAT.servesDataset, dataset)
@@ -202,12 +169,12 @@ def schema_org_dataset(request):
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": TITLE["sv"],
-        "alternateName": TITLE["en"],
-        "description": DESCRIPTION["sv"],
+        "name": DATASET["title"]["sv"],
+        "alternateName": DATASET["title"]["en"],
+        "description": DATASET["description"]["sv"],
         "url": origin + reverse("data"),
         "inLanguage": "sv",
-        "keywords": KEYWORDS,
+        "keywords": DATASET["keywords"],
         "license": settings.PORTAL_DATA_LICENCE["url"],
         "isAccessibleForFree": True,
         "creator": organisation,

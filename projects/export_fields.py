@@ -1,12 +1,14 @@
 """The fields the exports and the API give of a project, declared once: each with a Swedish CSV
 column, an English JSON key, a description for /data/ and one JSON-ready value."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -70,7 +72,26 @@ def record(obj, fields, origin):
     return {field.key: field.read(obj, origin) for field in fields}
 
 
-# What the exports and the API give of a related row: {key: the model field it is read from}.
+# Each field's Swedish column and its description on /data/, by table ("shared": alike in
+# several), read from a data file: texts for readers, apart from how the values are read.
+FIELD_TEXTS = json.loads((Path(__file__).parent / "field_texts.json").read_text("utf-8"))
+
+
+def described(table, key, value=None, cell=cell_text, is_path=False, **wording):
+    """The field `key` with its texts, {placeholders} filled from `wording`; its value by default
+    the attribute of the same name."""
+    column, description = FIELD_TEXTS[table][key]
+    description = description.format(**wording)
+    return Field(key, column, description, value or key, cell, is_path)
+
+
+def fields_read(*names, **renamed):
+    """{key: the model field it is read from}: the `names` each under its own name, then the
+    `renamed`."""
+    return {**{name: name for name in names}, **renamed}
+
+
+# What the exports and the API give of a related row.
 GOAL_RECORD = {
     "kind": "kind",
     "text": "text",
@@ -90,25 +111,12 @@ PARTNER_RECORD = {
     "source_url": "source__url",
 }
 # No e-mail: the sources published none, and the pages show none.
-CONTACT_RECORD = {
-    "name": "name",
-    "role": "role",
-    "organisation": "organisation",
-    "phone": "phone",
-    "source_url": "source__url",
-}
+CONTACT_RECORD = fields_read("name", "role", "organisation", "phone", source_url="source__url")
 # A fact's source in full, its keys named as a project's own source_* fields are.
+SOURCE_DETAILS = ["publisher", "title", "url", "page_date", "retrieved_year", "retrieved_on"]
 FACT_RECORD = {
-    "topic": "topic",
-    "label": "label",
-    "text": "text",
-    "kind": "kind",
-    "source_publisher": "source__publisher",
-    "source_title": "source__title",
-    "source_url": "source__url",
-    "source_page_date": "source__page_date",
-    "source_retrieved_year": "source__retrieved_year",
-    "source_retrieved_on": "source__retrieved_on",
+    **fields_read("topic", "label", "text", "kind"),
+    **{f"source_{name}": f"source__{name}" for name in SOURCE_DETAILS},
 }
 
 
@@ -172,25 +180,8 @@ def fact_line(fact):
 
 def facts_field(facts, owner):
     """The facts of a project or a programme, given as FACT_RECORDs by `facts`."""
-    return Field(
-        "facts",
-        "Uppgifter ur källor",
-        f"Vad publicerade sidor säger om {owner}, en uppgift i taget med sin sida, i den "
-        "ordning portalen visar dem: ämne (topic: "
-        + ", ".join(f"{topic}, {label.lower()}" for topic, label in Fact.Topic.choices)
-        + "), uppgiftens namn (label, t.ex. ”mål 1”), uppgiften (text) och dess slag (kind: "
-        "summary, portalens sammanfattning av vad sidan säger, eller quote, citat ur sidan "
-        "ordagrant). Sidan anges med utgivare (source_publisher), titel (source_title, tom om "
-        "ingen antecknades), webbadress (source_url), sidans datum som sidan visar det "
-        "(source_page_date: tomt eller en anteckning som börjar med ”ej synligt” när inget "
-        "datum syns) och när portalen läste den (source_retrieved_year, source_retrieved_on). "
-        "Portalen sparar inte sidorna, bara uppgifterna och adresserna. I CSV-filen en "
-        "uppgift per rad i cellen, med ämne och namn först och sidan inom parentes sist: "
-        "utgivare, adress, sidans datum om det syns och när den hämtades, inledd med "
-        "”sammanfattning av” eller ”citat ur”.",
-        facts,
-        lines_of(fact_line),
-    )
+    topics = ", ".join(f"{topic}, {label.lower()}" for topic, label in Fact.Topic.choices)
+    return described("shared", "facts", facts, lines_of(fact_line), owner=owner, topics=topics)
 
 
 PRECISION_LABELS = {precision: label.lower() for precision, label in Project.Precision.choices}
@@ -201,45 +192,12 @@ period_label = lru_cache(maxsize=2**15)(format_period)
 
 def contacts_field(contacts):
     """The contacts of a project or a region, given as CONTACT_RECORDs by `contacts`."""
-    return Field(
-        "contacts",
-        "Kontaktpersoner",
-        "Kontaktpersoner som källan publicerade: namn (name), roll (role), organisation "
-        "(organisation), telefon (phone) och adressen till källan (source_url, tom om "
-        "adressen inte sparades). I CSV-filen en person per rad i cellen.",
-        contacts,
-        lines_of(contact_line),
-    )
+    return described("shared", "contacts", contacts, lines_of(contact_line))
 
 
 def source_fields(owner):
-    return [
-        Field(
-            "source_publisher",
-            "Källans utgivare",
-            f"Vem som publicerade texten som {owner} bygger på.",
-            "source.publisher",
-        ),
-        Field("source_title", "Källans titel", "Den publicerade textens titel.", "source.title"),
-        Field(
-            "source_retrieved_year",
-            "Källan hämtad år",
-            "Året då portalen hämtade texten.",
-            "source.retrieved_year",
-        ),
-        Field(
-            "source_retrieved_on",
-            "Källan hämtad dag",
-            "Dagen då portalen hämtade texten (ÅÅÅÅ-MM-DD). Tom när bara året sparades.",
-            "source.retrieved_on",
-        ),
-        Field(
-            "source_url",
-            "Källans webbadress",
-            "Textens webbadress. Tom när adressen inte sparades.",
-            "source.url",
-        ),
-    ]
+    names = ("publisher", "title", "retrieved_year", "retrieved_on", "url")
+    return [described("shared", f"source_{name}", f"source.{name}", owner=owner) for name in names]
 
 
 def description_field(name):
@@ -253,113 +211,32 @@ def description_field(name):
     )
 
 
+project_field = partial(described, "project")
 PROJECT_FIELDS = [
-    Field("title", "Titel", "Projektets titel.", "title"),
-    Field(
-        "title_is_editorial",
-        "Redaktionell titel",
-        "Sant (ja) när källan inte ger projektet någon titel och titeln är portalens "
-        "beskrivning av projektet.",
-        "title_is_editorial",
+    project_field("title"),
+    project_field("title_is_editorial"),
+    project_field("region", "region.short_name"),
+    project_field("region_name", "region.name"),
+    project_field("county", "region.county.name"),
+    project_field("county_code", "region.county.code"),
+    project_field(
+        "period", lambda p: period_label(p.period_start, p.period_end, p.period_precision)
     ),
-    Field("region", "Region", "Regionens kortnamn, t.ex. Kronoberg.", "region.short_name"),
-    Field(
-        "region_name",
-        "Regionens officiella namn",
-        "T.ex. Region Kronoberg. Regionen i länet där projektet hör hemma; för projekt utanför "
-        "programmet inte den som drev projektet (se organisationerna och deras roller).",
-        "region.name",
-    ),
-    Field("county", "Län", "Länet som regionen hör till.", "region.county.name"),
-    Field(
-        "county_code",
-        "Länskod",
-        "Länets kod enligt SCB: två siffror, t.ex. 07.",
-        "region.county.code",
-    ),
-    Field(
-        "period",
-        "Period",
-        "Projektets period som portalen visar den, t.ex. 2017–2018. Tom om ingen period "
-        "har publicerats.",
-        lambda p: period_label(p.period_start, p.period_end, p.period_precision),
-    ),
-    Field(
-        "period_start",
-        "Periodens start",
-        "Periodens första dag (ÅÅÅÅ-MM-DD). Läs den med precisionen: när källan bara anger "
-        "år är dagen och månaden utfyllnad.",
-        "period_start",
-    ),
-    Field(
-        "period_end",
-        "Periodens slut",
-        "Periodens sista dag (ÅÅÅÅ-MM-DD), med samma förbehåll.",
-        "period_end",
-    ),
-    Field(
-        "period_precision",
-        "Periodens precision",
-        "Hur exakt källan anger perioden: year (år), month (månad) eller day (dag).",
-        "period_precision",
-        PRECISION_LABELS.__getitem__,
-    ),
-    Field("programme", "Program", "Programmet som finansierade projektet.", "programme.name"),
-    Field(
-        "funder",
-        "Finansiär",
-        "Finansiären bakom programmet, t.ex. Tillväxtverket. Tom om källan inte anger den.",
-        "programme.funder",
-    ),
-    Field(
-        "themes",
-        "Teman",
-        "Portalens teman för projektet: bara där projektets egen text använder ordet.",
-        "theme_names",
-    ),
+    project_field("period_start"),
+    project_field("period_end"),
+    project_field("period_precision", cell=PRECISION_LABELS.__getitem__),
+    project_field("programme", "programme.name"),
+    project_field("funder", "programme.funder"),
+    project_field("themes", "theme_names"),
     *(description_field(name) for name in Project.DESCRIPTION_FIELDS),
-    Field(
-        "goals",
-        "Mål",
-        "Projektets mål: typ (kind: overall, övergripande mål, result, resultatmål, eller goal, "
-        "mål som källan inte säger vilken typ de är av), "
-        "målet (text), målvärde (target_value), om källan säger ”minst” (at_least) och enhet "
-        "(target_unit), rapporterat utfall "
-        "(outcome_value), uppföljningens status (status: not_reported, planned, ongoing, "
-        "achieved eller not_achieved), dagen då den rapporterades (reported_on) och källan "
-        "för rapporten (report_source) och adressen till källan som ger målet (source_url, "
-        "tom om adressen inte sparades). I CSV-filen ett mål per rad i cellen.",
-        "goals",
-        lines_of(goal_line),
-    ),
-    Field(
-        "partners",
-        "Samverkanspartner",
-        "Organisationer som källan nämner (organisation), den roll källan ger dem (kind: "
-        "partner, samverkanspartner; ran, drev projektet; took_part, deltog i projektet; "
-        "funder, finansiär; mentioned, nämns i källan utan att kallas samverkanspartner) och "
-        "källans mening om dem (role) och adressen till källan (source_url, tom om adressen "
-        "inte sparades). I CSV-filen en organisation per rad i cellen.",
-        "partners",
-        lines_of(partner_line),
-    ),
+    project_field("goals", cell=lines_of(goal_line)),
+    project_field("partners", cell=lines_of(partner_line)),
     contacts_field("contacts"),
     *source_fields("projektet"),
-    Field(
-        "updated_at",
-        "Senast ändrad",
-        "När en redaktör senast ändrade projektet i portalen (svensk tid). Tom (null) när "
-        "projektet är som det hämtades ur källan: då säger källans fält när den hämtades.",
-        lambda p: p.edited_at and timezone.localtime(p.edited_at),
-    ),
-    Field("url", "Permanent adress", "Projektets sida på ASF-portalen.", "path", is_path=True),
-    Field("slug", "Projekt-id", "Projektets id i adresserna, t.ex. messe. Ändras inte.", "slug"),
-    Field(
-        "region_slug",
-        "Region-id",
-        "Regionens id, som i filtret region= och i /api/regioner/<id>/.",
-        "region.slug",
-    ),
+    project_field("updated_at", lambda p: p.edited_at and timezone.localtime(p.edited_at)),
+    project_field("url", "path", is_path=True),
+    project_field("slug"),
+    project_field("region_slug", "region.slug"),
     # Last, so that the columns and keys before it keep their places.
     facts_field("facts", "projektet"),
 ]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from projects.parts import one_of_two_owners
 from regions.models import Source, Versioned, plain_text, track_history
 
 
@@ -26,22 +27,8 @@ class Fact(Versioned):
         QUOTE = "quote", "citat"
         SUMMARY = "summary", "sammanfattning"
 
-    project = models.ForeignKey(
-        "Project",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="facts",
-        verbose_name="projekt",
-    )
-    programme = models.ForeignKey(
-        "Programme",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="facts",
-        verbose_name="program",
-    )
+    project = one_of_two_owners("Project", related_name="facts", verbose_name="projekt")
+    programme = one_of_two_owners("Programme", related_name="facts", verbose_name="program")
     label = models.CharField("uppgift", max_length=200, help_text="Till exempel ”mål 1”.")
     topic = models.CharField("ämne", max_length=20, choices=Topic.choices)
     text = plain_text("text")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from projects import search
 from projects.facet_cells import FacetCell, FacetCellsMade  # noqa: F401 (the app's models)
 from projects.facts import Fact, HasFacts, KnownFacts  # noqa: F401 (the app's models)
-from projects.parts import Contact, Goal, Partnership
+from projects.parts import Contact, Goal, Partnership, search_vector_of
 from projects.periods import period_columns
 from regions.models import Region, Source, Versioned, plain_text, track_history
 from regions.roles import viewable_region_ids
@@ -241,23 +241,23 @@ class Project(KnownFacts, Versioned):
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("senast ändrad", auto_now=True)
-    search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("lead", "purpose", weight="B", config=SEARCH_CONFIG)
-            + SearchVector(
-                "target_group",
-                "background",
-                "activities",
-                "expected_effects",
-                "results",
-                "implementation",
-                weight="C",
-                config=SEARCH_CONFIG,
-            )
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
+
+    # The texts that describe a project, the lead first, in the order its page shows them.
+    DESCRIPTION_FIELDS = (
+        "lead",
+        "purpose",
+        "target_group",
+        "background",
+        "activities",
+        "expected_effects",
+        "results",
+        "implementation",
+    )
+    # The title weighs most in a search, then the lead and the purpose, then the rest.
+    search_vector = search_vector_of(
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(*DESCRIPTION_FIELDS[:2], weight="B", config=SEARCH_CONFIG)
+        + SearchVector(*DESCRIPTION_FIELDS[2:], weight="C", config=SEARCH_CONFIG)
     )
 
     objects = ProjectQuerySet.as_manager()
@@ -313,17 +313,6 @@ class Project(KnownFacts, Versioned):
         "region__slug",
         "region__short_name",
         "programme__name",
-    )
-
-    DESCRIPTION_FIELDS = (
-        "lead",
-        "purpose",
-        "target_group",
-        "background",
-        "activities",
-        "expected_effects",
-        "results",
-        "implementation",
     )
 
     @property

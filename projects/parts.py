@@ -12,6 +12,18 @@ from regions.models import Region, Source, Versioned, plain_text, track_history
 SWEDISH = settings.SWEDISH_COLLATION
 SEARCH_CONFIG = settings.SEARCH_CONFIG
 
+
+def search_vector_of(expression):
+    """A search vector that PostgreSQL keeps up to date from `expression` (a SearchVector)."""
+    vector = SearchVectorField()
+    return models.GeneratedField(expression=expression, output_field=vector, db_persist=True)
+
+
+def one_of_two_owners(model, **options):
+    """A link to one of a record's two possible owners: a constraint requires exactly one."""
+    return models.ForeignKey(model, on_delete=models.CASCADE, null=True, blank=True, **options)
+
+
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()-]{4,28}[0-9]$",
     "Ange telefonnumret med siffror, gärna med riktnummer, t.ex. 010-103 65 31.",
@@ -45,11 +57,7 @@ class Partnership(Versioned):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
     history = track_history(excluded_fields=["search_vector"])
     # The role's words; the organisation's name is matched in its own table (projects/search.py).
-    search_vector = models.GeneratedField(
-        expression=SearchVector("role", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    search_vector = search_vector_of(SearchVector("role", config=SEARCH_CONFIG))
 
     class Meta:
         verbose_name = "samverkanspartner"
@@ -125,10 +133,8 @@ class Goal(Versioned):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
     history = track_history(excluded_fields=["search_vector"])
     # Searched together with the project's own texts (projects/search.py).
-    search_vector = models.GeneratedField(
-        expression=SearchVector("text", "target_unit", weight="B", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
+    search_vector = search_vector_of(
+        SearchVector("text", "target_unit", weight="B", config=SEARCH_CONFIG)
     )
 
     class Meta:
@@ -177,29 +183,13 @@ class Contact(Versioned):
     organisation = models.CharField("organisation", max_length=200, blank=True)
     phone = models.CharField("telefon", max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField("e-post", blank=True)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="region",
-    )
-    project = models.ForeignKey(
-        "Project",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="contacts",
-        verbose_name="projekt",
-    )
+    region = one_of_two_owners(Region, related_name="contacts", verbose_name="region")
+    project = one_of_two_owners("Project", related_name="contacts", verbose_name="projekt")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="källa")
     history = track_history(excluded_fields=["search_vector"])
     # What the pages publish of the person; never the e-mail address, which no page shows.
-    search_vector = models.GeneratedField(
-        expression=SearchVector("name", "role", "organisation", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
+    search_vector = search_vector_of(
+        SearchVector("name", "role", "organisation", config=SEARCH_CONFIG)
     )
 
     class Meta:

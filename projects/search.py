@@ -147,59 +147,30 @@ def passage_rows(query, projects):
         default=Concat(named, Value(" ("), "slug", Value(")"), output_field=TextField()),
     )
     programmes = programmes.alias(named_vector=SearchVector("name", "funder", config=CONFIG))
-    parts = [
-        (Project.objects.filter(pk__in=ids), name, "pk", [name], F(name), False)
-        for name in own_fields()
-    ] + [
+
+    def matched(queryset, place, key, fields, text=None, whole=False):
+        """(place, key, passage) of the rows whose `fields` match, shown as `text` (by default
+        the fields joined): whole, or the best fragments."""
+        document = SearchVector(*fields, config=CONFIG)
+        passage = headline(joined(*fields) if text is None else text, query, whole)
+        rows = queryset.alias(document=document).filter(document=query).order_by()
+        return rows.values_list(Value(place), F(key), passage)
+
+    own = Project.objects.filter(pk__in=ids)
+    goals = Goal.objects.filter(project__in=ids)
+    facts = Fact.objects.filter(project__in=ids)
+    partners = Partnership.objects.filter(project__in=ids)
+    contacts = Contact.objects.filter(project__in=ids)
+    region_contacts = Contact.objects.filter(region__in=regions)
+    rows = [matched(own, name, "pk", [name], F(name)) for name in own_fields()]
+    rows += [
         # A goal matched by its unit alone shows its text unmarked.
-        (
-            Goal.objects.filter(project__in=ids),
-            "goal",
-            "project",
-            ["text", "target_unit"],
-            F("text"),
-            False,
-        ),
-        (
-            Fact.objects.filter(project__in=ids),
-            "fact",
-            "project",
-            ["label", "text"],
-            joined("label", "text"),
-            False,
-        ),
-        (
-            Partnership.objects.filter(project__in=ids),
-            "partner",
-            "project",
-            ["organisation__name", "role"],
-            joined("organisation__name", "role"),
-            False,
-        ),
-        (
-            Contact.objects.filter(project__in=ids),
-            "contact",
-            "project",
-            contact,
-            joined(*contact),
-            True,
-        ),
-        (
-            Contact.objects.filter(region__in=regions),
-            "region_contact",
-            "region",
-            contact,
-            joined(*contact),
-            True,
-        ),
-        (programmes, "programme", "pk", ["name", "funder", "slug"], programme, True),
-    ]
-    rows = [
-        queryset.alias(document=SearchVector(*fields, config=CONFIG))
-        .filter(document=query)
-        .order_by()
-        .values_list(Value(place), F(key), headline(text, query, whole))
-        for queryset, place, key, fields, text, whole in parts
+        matched(goals, "goal", "project", ["text", "target_unit"], F("text")),
+        matched(facts, "fact", "project", ["label", "text"]),
+        matched(partners, "partner", "project", ["organisation__name", "role"]),
+        matched(contacts, "contact", "project", contact, whole=True),
+        matched(region_contacts, "region_contact", "region", contact, whole=True),
+        matched(programmes, "programme", "pk", ["name", "funder", "slug"], programme, whole=True),
     ]
     return rows[0].union(*rows[1:], all=True)
 

@@ -34,14 +34,12 @@ class CountyAdmin(admin.ModelAdmin):
 
 class ActionPlanInline(VersionedInline, admin.StackedInline):
     model = ActionPlan
-    autocomplete_fields = ["source"]
+    extra = 1  # a blank plan where the region has none: it has one at the most
     show_change_link = True
 
 
 class RegionFigureInline(VersionedInline, admin.TabularInline):
     model = RegionFigure
-    extra = 0
-    autocomplete_fields = ["source"]
 
 
 class RegionRoleFormSet(BaseInlineFormSet):
@@ -91,8 +89,6 @@ class RegionAdmin(RegionScopedAdmin):
 
 class PriorityInline(VersionedInline, admin.TabularInline):
     model = Priority
-    extra = 0
-    autocomplete_fields = ["source"]
 
 
 @admin.register(ActionPlan)

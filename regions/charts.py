@@ -37,8 +37,14 @@ class Bar:
     value: int
     y: int
     width: float
-    text_x: float
-    text_y: float
+
+    @property
+    def text_x(self):  # the value, right of the bar
+        return self.width + VALUE_GAP
+
+    @property
+    def text_y(self):
+        return self.y + BAR_HEIGHT / 2
 
 
 @dataclass
@@ -63,16 +69,7 @@ def bar_chart(title, rows):
         lines = [Line(text, top + (index + 0.5) * LINE_HEIGHT) for index, text in enumerate(texts)]
         y = top + len(texts) * LINE_HEIGHT + LABEL_GAP
         width = round(BAR_AREA * value / largest, 1)
-        bars.append(
-            Bar(
-                lines=lines,
-                value=value,
-                y=y,
-                width=width,
-                text_x=width + VALUE_GAP,
-                text_y=y + BAR_HEIGHT / 2,
-            )
-        )
+        bars.append(Bar(lines=lines, value=value, y=y, width=width))
         top = y + BAR_HEIGHT + ROW_GAP
     height = max(top - ROW_GAP, LINE_HEIGHT)
     return BarChart(title=title, bars=bars, width=WIDTH, height=height)

@@ -31,6 +31,8 @@ admin.site.disable_action("delete_selected")
 class VersionedInline:
     form = InlineVersionCheckedForm
     formset = VersionedInlineFormSet
+    extra = 0  # a blank row only when asked for
+    autocomplete_fields = ["source"]  # every versioned row cites its source
 
 
 class RegionScopedAdmin(SimpleHistoryAdmin):

@@ -3,7 +3,9 @@ templates/includes/county_map.html: one square per county, placed roughly as on 
 reader finds "their" county without the real borders. Gotland stands one tile out in the sea.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 # SVG user units. Five columns make the map 332 units wide, drawn at most 22rem wide: the
 # text stays at 12 px or more down to a 320 px phone screen.
@@ -14,33 +16,12 @@ FONT_SIZE = 14
 LINE_HEIGHT = 16
 CORNER_RADIUS = 4
 
-# County code -> (column west to east, row north to south, label). The labels are the names
-# Swedes use for their county ("Sörmland", "Jönköping"), not the county letters or codes, broken
-# over lines where Swedish hyphenates them ("|"): each line fits a tile at 14 units in the widest
-# usual sans-serif (DejaVu Sans). The full name is in each tile's <title> and accessible name.
-GRID = {
-    "25": (3, 0, "Norr-|botten"),  # Norrbottens län
-    "24": (2, 0, "Väster-|botten"),  # Västerbottens län
-    "23": (1, 1, "Jämt-|land"),  # Jämtlands län
-    "22": (2, 1, "Väster-|norr-|land"),  # Västernorrlands län
-    "20": (1, 2, "Dalarna"),  # Dalarnas län
-    "21": (2, 2, "Gävle-|borg"),  # Gävleborgs län
-    "17": (0, 3, "Värm-|land"),  # Värmlands län
-    "18": (1, 3, "Örebro"),  # Örebro län
-    "19": (2, 3, "Väst-|man-|land"),  # Västmanlands län
-    "03": (3, 3, "Upp-|sala"),  # Uppsala län
-    "14": (0, 4, "Västra|Göta-|land"),  # Västra Götalands län
-    "05": (1, 4, "Öster-|götland"),  # Östergötlands län
-    "04": (2, 4, "Sörm-|land"),  # Södermanlands län
-    "01": (3, 4, "Stock-|holm"),  # Stockholms län
-    "13": (0, 5, "Halland"),  # Hallands län
-    "06": (1, 5, "Jön-|köping"),  # Jönköpings län
-    "08": (2, 5, "Kalmar"),  # Kalmar län
-    "09": (4, 5, "Got-|land"),  # Gotlands län, out in the sea
-    "12": (0, 6, "Skåne"),  # Skåne län
-    "07": (1, 6, "Krono-|berg"),  # Kronobergs län
-    "10": (2, 6, "Ble-|kinge"),  # Blekinge län
-}
+# County code -> [column west to east, row north to south, label], a table kept as data. The
+# labels are the names Swedes use for their county ("Sörmland", "Jönköping"), not the county
+# letters or codes, broken over lines where Swedish hyphenates them ("|"): each line fits a tile
+# at 14 units in the widest usual sans-serif (DejaVu Sans). The full name is in each tile's
+# <title> and accessible name. Gotland, 09, stands one tile out in the sea.
+GRID = json.loads((Path(__file__).parent / "county_tiles.json").read_text("utf-8"))
 
 COLUMNS = max(column for column, _, _ in GRID.values()) + 1
 ROWS = max(row for _, row, _ in GRID.values()) + 1
@@ -56,7 +37,6 @@ class Tile:
     row: int
     funded: bool
     url: str | None  # the funded region's page, or None
-    region_name: str | None  # the funded region's official name, or None
     accessible_name: str
 
     size: int = TILE_SIZE
@@ -105,7 +85,6 @@ def build_tiles(counties):
                 row=row,
                 funded=region is not None,
                 url=region.get_absolute_url() if region else None,
-                region_name=region.name if region else None,
                 accessible_name=f"{county.name}: {funding} 2017–2018",
             )
         )

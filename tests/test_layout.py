@@ -2,9 +2,11 @@
 in tools/), and imports run one way, regions <- projects <- the site's pages in asf_portal."""
 
 import ast
+import io
 import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,58 @@ def test_the_site_pages_build_on_both_apps():
     """The other way round is the layout: the site's pages may import both apps."""
     site = {name for _, name in imported_modules((ROOT / "asf_portal/views.py").read_text())}
     assert {"projects.models", "regions.models"} <= site
+
+
+def code_lines(source):
+    """How many lines of a module hold code: not blank, not only a comment, not part of a
+    docstring (the count issue 17 sets a limit on)."""
+    docstrings = set()
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, kinds) and ast.get_docstring(node, clean=False) is not None:
+            docstrings.update(range(node.body[0].lineno, node.body[0].end_lineno + 1))
+    layout = {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+    lines = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in {tokenize.COMMENT, *layout}:
+            lines.update(range(token.start[0], token.end[0] + 1))
+    return len(lines - docstrings)
+
+
+def site_code():
+    """The site's own code: its modules without the migrations and management commands."""
+    return [
+        path
+        for path in site_modules()
+        if not {"migrations", "management"} & set(path.relative_to(ROOT).parts)
+    ]
+
+
+def test_code_lines_counts_code_only():
+    source = '''"""A module's docstring,
+over two lines."""
+
+# A comment.
+import os  # a comment after code
+
+TEXT = """a string that is no docstring,
+over two lines"""
+
+
+def f(x):
+    """A function's docstring."""
+
+    return [
+        x,  # each line of a statement counts
+    ]
+'''
+    # import, TEXT's two lines, def, return and its two further lines
+    assert code_lines(source) == 7
+
+
+def test_no_module_of_the_site_is_over_400_lines():
+    # As `wc -l` counts them; migrations are generated, not read as code.
+    modules = [path for path in site_modules() if "migrations" not in path.parts]
+    lengths = {str(path.relative_to(ROOT)): path.read_bytes().count(b"\n") for path in modules}
+    assert {path: length for path, length in lengths.items() if length > 400} == {}
+    assert lengths["projects/models.py"] > 0
