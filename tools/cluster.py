@@ -110,17 +110,14 @@ def port_in_use(port):
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-class Redis:
-    """A Redis server of the project's own on a loopback port, keeping nothing on disk."""
+class Server:
+    """A server process on a loopback port, known by the pid file it leaves."""
 
-    def __init__(self, root, port):
-        self.root = Path(root)
+    program = ""  # what its command line holds
+
+    def __init__(self, pid_file, port):
+        self.pid_file = pid_file
         self.port = port
-        self.pid_file = self.root / "redis.pid"
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
 
     @property
     def pid(self):
@@ -130,7 +127,25 @@ class Redis:
             return None
 
     def is_running(self):
-        return self.pid is not None and process_is(self.pid, "redis-server")
+        return self.pid is not None and process_is(self.pid, self.program)
+
+    def stop(self):
+        if self.pid is not None:
+            stop_process(self.pid, self.program)
+
+
+class Redis(Server):
+    """A Redis server of the project's own on a loopback port, keeping nothing on disk."""
+
+    program = "redis-server"
+
+    def __init__(self, root, port):
+        self.root = Path(root)
+        super().__init__(self.root / "redis.pid", port)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
         if self.is_running():
@@ -166,10 +181,6 @@ class Redis:
                 raise ClusterError(f"Redis did not answer on port {self.port}; see redis.log.")
             time.sleep(0.1)
 
-    def stop(self):
-        if self.pid is not None:
-            stop_process(self.pid, "redis-server")
-
     def answers(self):
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
@@ -199,30 +210,21 @@ def redis_server():
     return shutil.which("redis-server")
 
 
-class AppServer:
+class AppServer(Server):
     """A gunicorn server of the portal on a loopback port."""
+
+    program = "gunicorn"
 
     def __init__(self, root, name, port):
         self.root = Path(root)
         self.name = name
-        self.port = port
-        self.pid_file = self.root / f"server-{name}.pid"
+        super().__init__(self.root / f"server-{name}.pid", port)
         self.log_file = self.root / f"server-{name}.log"
         self.export_dir = self.root / f"exports-{name}"
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def pid(self):
-        try:
-            return int(self.pid_file.read_text())
-        except (OSError, ValueError):
-            return None
-
-    def is_running(self):
-        return self.pid is not None and process_is(self.pid, "gunicorn")
 
     def start(self, env):
         if self.is_running():
@@ -247,10 +249,6 @@ class AppServer:
         self.pid_file.write_text(str(process.pid))
         if not wait_for_server(self.url, STARTUP_SECONDS):
             raise ClusterError(f"App server {self.name} did not answer; see {self.log_file}.")
-
-    def stop(self):
-        if self.pid is not None:
-            stop_process(self.pid, "gunicorn")
 
 
 class LoopbackCluster:
