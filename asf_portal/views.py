@@ -18,7 +18,14 @@ from regions.forms import CompareForm
 from regions.models import County, Region, Source
 from regions.tile_map import map_context
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
+# Django's errors for a database gone away, and the driver's own: Django lets those through
+# unwrapped where it closes a cursor after reading it (a template looping over a queryset).
+DATABASE_DOWN = (
+    OperationalError,
+    InterfaceError,
+    connection.Database.OperationalError,
+    connection.Database.InterfaceError,
+)
 RECENT_PROJECTS = 5
 PROJECTS_ON_REGION_PAGE = 20
 

@@ -234,3 +234,16 @@ def test_a_session_the_database_fails_to_save_is_a_503_not_the_readers_bad_reque
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert "Portalen är tillfälligt otillgänglig" in response.content.decode()
+
+
+def test_the_drivers_own_error_for_a_database_gone_is_a_503_too(rf):
+    """Django wraps psycopg2's errors, but not where it closes a cursor after a template read
+    a queryset: a replica stopped then raised psycopg2's own OperationalError, which was a 500."""
+    from asf_portal.views import server_error
+
+    try:
+        psycopg2.connect(host="/nonexistent-socket-directory", dbname="asf_portal")
+    except psycopg2.OperationalError:
+        response = server_error(rf.get("/projekt/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
