@@ -134,3 +134,22 @@ def test_charts_worth_drawing():
     assert charts.chart_if_worth_drawing("T", [("A", 3)]) is None
     chart = charts.chart_if_worth_drawing("T", [("A", 1), ("B", 3), ("C", 0)])
     assert [bar.value for bar in chart.bars] == [1, 3, 0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/statistik/",
+        "/jamfor/?region=jonkopings-lan&region=ostergotland&region=kronoberg",
+    ],
+)
+def test_a_chart_of_its_own_is_named_before_it_is_drawn(client, url):
+    """Several charts follow one heading: each says what it shows before its bars, as a table's
+    caption does, so the reader never meets a second list of regions without a name."""
+    html = client.get(url).content.decode()
+    titles = list(drawn_charts(html))
+    assert len(titles) >= 2
+    named_first = re.findall(
+        r'<figure>\s*<figcaption>([^<]*)</figcaption>\s*<svg class="bar-chart"', html
+    )
+    assert named_first == titles
