@@ -6,6 +6,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
@@ -25,6 +27,7 @@ from django.views.defaults import bad_request
 
 from asf_portal.caching import data_changed_at
 from asf_portal.routers import primary_for_reads, replica_answers
+from asf_portal.views import database_gone
 from projects.filters import ProjectFilter
 from regions.forms import CompareForm
 
@@ -54,6 +57,21 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class SessionKeptIfItCanBeMiddleware(SessionMiddleware):
+    """Django's sessions, but a session the database fails to save once the page is made (it
+    went away in between) costs only the session's extension: the page is answered as made.
+    Django would answer 400, and an editor whose edit was saved would be told it was not."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as error:
+            if not database_gone(error):
+                raise
+            logging.getLogger(__name__).warning("The session could not be saved: %s", error)
+            return response
 
 
 class ReadsMiddleware:

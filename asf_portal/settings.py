@@ -99,7 +99,7 @@ MIDDLEWARE = [
     # Before anything that may answer (whitenoise, CommonMiddleware): CORS_URLS_REGEX below.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "asf_portal.middleware.SessionKeptIfItCanBeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

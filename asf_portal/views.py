@@ -166,10 +166,7 @@ def error_page_context():
 
 def bad_request(request, exception):
     """Django's 400 handler (a request it cannot trust, such as an unknown host), with the
-    footer that names the operator. A session that could not be saved because the database
-    went away during the request is that, not the reader's bad request."""
-    if database_gone(exception):
-        return database_unavailable()
+    footer that names the operator."""
     return HttpResponseBadRequest(loader.render_to_string("400.html", error_page_context()))
 
 
