@@ -2,30 +2,19 @@
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
-from projects.exports import ExportJSONEncoder
-
-
-def json_response(data, status=200):
-    # ensure_ascii=False keeps å, ä and ö readable instead of \u00e5.
-    return JsonResponse(
-        data,
-        status=status,
-        encoder=ExportJSONEncoder,
-        json_dumps_params={"ensure_ascii": False},
-        content_type="application/json; charset=utf-8",
-    )
-
-
-def json_errors(messages, status):
-    return json_response({"fel": messages}, status=status)
-
 
 def filter_errors(project_filter):
     return [f"{label}: {message}" for label, message in project_filter.error_messages()]
 
 
 def bad_filter_json(project_filter):
-    return json_errors(filter_errors(project_filter), status=400)
+    # ensure_ascii=False keeps å, ä and ö readable instead of \u00e5.
+    return JsonResponse(
+        {"fel": filter_errors(project_filter)},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def bad_filter_text(project_filter):
