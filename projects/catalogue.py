@@ -38,7 +38,7 @@ PERIOD_END = date(2018, 12, 31)
 
 
 @dataclass(frozen=True)
-class Download:
+class Distribution:
     key: str
     url_name: str
     title: str
@@ -47,11 +47,15 @@ class Download:
 
 
 DOWNLOADS = [
-    Download("csv", "projects:export_csv", "Alla projekt som CSV-fil", "CSV", "text/csv"),
-    Download(
+    Distribution("csv", "projects:export_csv", "Alla projekt som CSV-fil", "CSV", "text/csv"),
+    Distribution(
         "json", "projects:export_json", "Alla projekt som JSON-fil", "JSON", "application/json"
     ),
 ]
+# The same projects read through the API, which the record describes as its data service.
+API_DISTRIBUTION = Distribution(
+    "api-distribution", "api:root", "Projekten via API:t, som JSON", "JSON", "application/json"
+)
 
 
 def texts(language_texts):
@@ -116,29 +120,22 @@ def catalogue_graph(request):
     add(dataset, DCTERMS.modified, modified)
     add(dataset, DCAT.landingPage, URIRef(origin + reverse("data")))
 
-    for download in DOWNLOADS:
-        distribution = URIRef(f"{record}#{download.key}")
-        url = URIRef(origin + reverse(download.url_name))
-        add(dataset, DCAT.distribution, distribution)
-        add(distribution, RDF.type, DCAT.Distribution)
-        add(distribution, DCTERMS.title, Literal(download.title, lang="sv"))
-        add(distribution, DCAT.accessURL, url)
-        add(distribution, DCAT.downloadURL, url)
-        add(distribution, DCTERMS.format, FILE_TYPE[download.file_type])
-        add(distribution, DCAT.mediaType, MEDIA_TYPE[download.media_type])
-        add(distribution, DCTERMS.license, licence)
+    for distribution in [*DOWNLOADS, API_DISTRIBUTION]:
+        node = URIRef(f"{record}#{distribution.key}")
+        url = URIRef(origin + reverse(distribution.url_name))
+        add(dataset, DCAT.distribution, node)
+        add(node, RDF.type, DCAT.Distribution)
+        add(node, DCTERMS.title, Literal(distribution.title, lang="sv"))
+        add(node, DCAT.accessURL, url)
+        if distribution is API_DISTRIBUTION:
+            add(node, DCAT.accessService, service)
+        else:
+            add(node, DCAT.downloadURL, url)
+        add(node, DCTERMS.format, FILE_TYPE[distribution.file_type])
+        add(node, DCAT.mediaType, MEDIA_TYPE[distribution.media_type])
+        add(node, DCTERMS.license, licence)
 
     api_root = URIRef(origin + reverse("api:root"))
-    api_distribution = URIRef(f"{record}#api-distribution")
-    add(dataset, DCAT.distribution, api_distribution)
-    add(api_distribution, RDF.type, DCAT.Distribution)
-    add(api_distribution, DCTERMS.title, Literal("Projekten via API:t, som JSON", lang="sv"))
-    add(api_distribution, DCAT.accessURL, api_root)
-    add(api_distribution, DCAT.accessService, service)
-    add(api_distribution, DCTERMS.format, FILE_TYPE.JSON)
-    add(api_distribution, DCAT.mediaType, MEDIA_TYPE["application/json"])
-    add(api_distribution, DCTERMS.license, licence)
-
     add(service, RDF.type, DCAT.DataService)
     add(service, DCTERMS.title, *texts(SERVICE["title"]))
     add(service, DCTERMS.description, *texts(SERVICE["description"]))
