@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler
 
 from asf_portal.client_address import client_ip_address
 from projects.export_fields import site_origin
-from projects.exports import ExportJSONEncoder
+from projects.exports import ExportJSONEncoder, licence_link
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -30,9 +30,6 @@ class ReadableJSONRenderer(JSONRenderer):
 
 class JSONWhateverIsAccepted(BaseContentNegotiation):
     """JSON for every client, whatever its Accept header asks for: never a 406."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
@@ -56,7 +53,7 @@ class PublicAPIView:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Link"] = f'<{settings.PORTAL_DATA_LICENCE["url"]}>; rel="license"'
+        response["Link"] = licence_link()
         return response
 
     def throttled(self, request, wait):
