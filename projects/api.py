@@ -9,8 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.routers import APIRootView
 
 from projects.api_conventions import DataView, ProjectPages, PublicAPIView, WholeList
 from projects.export_fields import (
@@ -53,6 +52,11 @@ def api_url(view_name):
     return lambda obj: reverse(view_name, args=[obj.slug])
 
 
+def projects_api_url(filter_name):
+    """The API's list of the projects the region or programme filters to."""
+    return lambda obj: f"{reverse('api:project_list')}?{filter_name}={obj.slug}"
+
+
 region_field = partial(described, "region")
 REGION_FIELDS = [
     region_field("slug"),
@@ -69,11 +73,7 @@ REGION_FIELDS = [
     *source_fields("regionen"),
     region_field("url", Region.get_absolute_url, is_path=True),
     region_field("api_url", api_url("api:region_detail"), is_path=True),
-    region_field(
-        "projects_api_url",
-        lambda r: f"{reverse('api:project_list')}?region={r.slug}",
-        is_path=True,
-    ),
+    region_field("projects_api_url", projects_api_url("region"), is_path=True),
 ]
 
 programme_field = partial(described, "programme")
@@ -84,11 +84,7 @@ PROGRAMME_FIELDS = [
     programme_field("description"),
     facts_field(lambda p: [related_record(f, FACT_RECORD) for f in p.facts_by_topic], "programmet"),
     *source_fields("programmet"),
-    programme_field(
-        "projects_api_url",
-        lambda p: f"{reverse('api:project_list')}?programme={p.slug}",
-        is_path=True,
-    ),
+    programme_field("projects_api_url", projects_api_url("programme"), is_path=True),
 ]
 
 PROJECT_API_ONLY_FIELDS = [
@@ -117,7 +113,6 @@ class RegionDetail(DataView, generics.RetrieveAPIView):
 
     queryset = Region.objects.with_details()
     serializer_class = RegionSerializer
-    lookup_field = "slug"
 
     def get_object(self):
         slug = self.kwargs["slug"]
@@ -167,7 +162,6 @@ class ProjectDetail(DataView, generics.RetrieveAPIView):
 
     queryset = Project.objects.published()
     serializer_class = ProjectSerializer
-    lookup_field = "slug"
 
     def get_object(self):
         slug = self.kwargs["slug"]
@@ -177,23 +171,17 @@ class ProjectDetail(DataView, generics.RetrieveAPIView):
         return project
 
 
-class Root(DataView, APIView):
+class Root(DataView, APIRootView):
     """Where the API's lists, its description and its documentation are: the endpoint that
     the catalogue record (/data/katalog.rdf) names. Not a data endpoint, so not in the schema."""
 
-    schema = None
-    ADDRESSES = {
-        "regioner": "api:region_list",
-        "program": "api:programme_list",
-        "projekt": "api:project_list",
-        "schema": "api:schema",
-        "dokumentation": "api:documentation",
+    api_root_dict = {
+        "regioner": "region_list",
+        "program": "programme_list",
+        "projekt": "project_list",
+        "schema": "schema",
+        "dokumentation": "documentation",
     }
-
-    def get(self, request):
-        return Response(
-            {key: request.build_absolute_uri(reverse(name)) for key, name in self.ADDRESSES.items()}
-        )
 
 
 class Schema(PublicAPIView, SpectacularAPIView):
