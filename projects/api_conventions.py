@@ -29,7 +29,8 @@ class ReadableJSONRenderer(JSONRenderer):
 
 
 class JSONWhateverIsAccepted(BaseContentNegotiation):
-    """JSON for every client, whatever its Accept header asks for: never a 406."""
+    """JSON for every client, whatever its Accept header asks for: never a 406. No parser is
+    chosen: the API only reads (GET and HEAD), so no request body is ever parsed."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
