@@ -1,6 +1,7 @@
 """Whose address a request comes from, for the login lockout (django-axes)."""
 
 import ipaddress
+from contextlib import suppress
 
 from django.conf import settings
 
@@ -10,11 +11,8 @@ def client_ip_address(request):
     appending one: what stands further left was sent by the client and proves nothing. A
     header the proxies cannot have written counts for nothing: then the connection's own."""
     trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if len(forwarded) >= trusted:
-            try:
-                return str(ipaddress.ip_address(forwarded[-trusted].strip()))
-            except ValueError:
-                pass
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if 0 < trusted <= len(forwarded):
+        with suppress(ValueError):
+            return str(ipaddress.ip_address(forwarded[-trusted].strip()))
     return request.META.get("REMOTE_ADDR")

@@ -1,11 +1,8 @@
 from django.conf import settings
 
 
-def operator(request):
-    """Who runs the portal, for the footer and the pages that must name them."""
-    return {"operator": settings.PORTAL_OPERATOR}
-
-
-def data_licence(request):
-    """The licence of the portal's own data, for the footer and the open-data pages."""
-    return {"licence": settings.PORTAL_DATA_LICENCE}
+def operator_and_data_licence(request):
+    """Who runs the portal, and the licence of the portal's own data: for the footer, the pages
+    that must name the operator and the open-data pages. Read from the settings alone, so the
+    error pages, which Django renders without context processors, use it too."""
+    return {"operator": settings.PORTAL_OPERATOR, "licence": settings.PORTAL_DATA_LICENCE}

@@ -34,6 +34,12 @@ from regions.forms import CompareForm
 request_log = logging.getLogger("asf_portal.requests")
 
 
+def is_public_read(request):
+    """A GET or HEAD outside the admin: for a visitor not signed in, what the replica answers
+    and the page cache may keep."""
+    return request.method in ("GET", "HEAD") and not request.path.startswith("/admin/")
+
+
 class RequestLogMiddleware:
     """One structured line per request. The path only: a query string can hold what a person
     searched for."""
@@ -86,11 +92,7 @@ class ReadsMiddleware:
     def __call__(self, request):
         if not settings.DATABASE_ROUTERS:
             return self.get_response(request)
-        if (
-            request.method not in ("GET", "HEAD")
-            or request.path.startswith("/admin/")
-            or request.user.is_authenticated
-        ):
+        if not is_public_read(request) or request.user.is_authenticated:
             with primary_for_reads():
                 return self.get_response(request)
         response = self.get_response(request)
@@ -115,7 +117,7 @@ class PublicPageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 add_never_cache_headers(response)
             return response
-        if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
+        if not is_public_read(request):
             return self.get_response(request)
         keyed = use_recognised_parameters(request)
         # The API's fair-use limit counts every request in its views, which a cached page skips.

@@ -3,13 +3,13 @@ the health check and error page that load balancers and Django call."""
 
 import sys
 
-from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from asf_portal.context_processors import operator_and_data_licence
 from asf_portal.querystrings import without_empty_values
 from projects.models import Definition, Fact, Goal, Programme, Project
 from projects.statistics import PROGRAMME_SLUG, with_statistics
@@ -113,9 +113,8 @@ def compare(request):
     form = CompareForm(data if data.getlist("region") else None)
     context = {"form": form, "regions": []}
     if form.is_valid():
-        chosen = [region.slug for region in form.cleaned_data["region"]]
-        chosen_regions = Region.objects.with_details().filter(slug__in=chosen)
-        regions = with_statistics(chosen_regions.order_by("short_name"), "region")
+        chosen = form.cleaned_data["region"].with_details().order_by("short_name")
+        regions = with_statistics(chosen, "region")
         funding = funding_facts(regions)
         for region in regions:  # a handful of regions, chosen by the reader
             region.newest_projects = newest_projects(region)
@@ -158,24 +157,27 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def error_page_context():
-    # What the footer needs, without the request's context processors: Django renders its
-    # error pages without them, and they may need the database that is gone.
-    return {"operator": settings.PORTAL_OPERATOR, "licence": settings.PORTAL_DATA_LICENCE}
+def error_page(request, template_name, status):
+    # Django renders its error pages without the request's context processors, which may need
+    # the database that is gone: only the footer's, which reads the settings alone.
+    page = loader.render_to_string(template_name, operator_and_data_licence(request))
+    return HttpResponse(page, status=status)
 
 
 def bad_request(request, exception):
     """Django's 400 handler (a request it cannot trust, such as an unknown host), with the
     footer that names the operator."""
-    return HttpResponseBadRequest(loader.render_to_string("400.html", error_page_context()))
+    return error_page(request, "400.html", 400)
 
 
 def server_error(request):
     """Django's 500 handler. A database that has gone away is not the portal's bug: the reader
     gets a Swedish 503 and a hint to try again, and the next request reconnects."""
     if database_gone(sys.exc_info()[1]):
-        return database_unavailable()
-    return HttpResponseServerError(loader.render_to_string("500.html", error_page_context()))
+        response = error_page(request, "503.html", 503)
+        response["Retry-After"] = "10"
+        return response
+    return error_page(request, "500.html", 500)
 
 
 def database_gone(error):
@@ -185,10 +187,3 @@ def database_gone(error):
             return True
         error = error.__cause__ or error.__context__
     return False
-
-
-def database_unavailable():
-    page = loader.render_to_string("503.html", error_page_context())
-    response = HttpResponseServerError(page, status=503)
-    response["Retry-After"] = "10"
-    return response

@@ -12,7 +12,7 @@ from projects.models import (
     Project,
     Theme,
 )
-from regions import admin as regions_admin
+from regions.admin import ActionPlanInline, RegionAdmin, RegionFigureInline, RegionRoleInline
 from regions.models import Region
 from regions.scoped_admin import RegionScopedAdmin, VersionedInline
 
@@ -125,7 +125,7 @@ class ContactAdmin(RegionScopedAdmin):
         return Q(region__in=region_ids) | Q(project__region__in=region_ids)
 
     def region_id_of(self, obj):
-        return obj.region_id if obj.region_id else getattr(obj.project, "region_id", None)
+        return obj.region_id or getattr(obj.project, "region_id", None)
 
 
 @admin.register(Partnership)
@@ -181,10 +181,5 @@ admin.site.unregister(Region)
 
 
 @admin.register(Region)
-class RegionAdmin(regions_admin.RegionAdmin):
-    inlines = [
-        regions_admin.ActionPlanInline,
-        regions_admin.RegionFigureInline,
-        RegionContactInline,
-        regions_admin.RegionRoleInline,
-    ]
+class RegionWithContactsAdmin(RegionAdmin):
+    inlines = [ActionPlanInline, RegionFigureInline, RegionContactInline, RegionRoleInline]

@@ -18,7 +18,7 @@ START, STOP = "\ue000", "\ue001"
 
 def swedish_query(text):
     # websearch syntax: no input can make PostgreSQL raise a syntax error.
-    return SearchQuery(text, config=settings.SEARCH_CONFIG, search_type="websearch")
+    return SearchQuery(text, config=CONFIG, search_type="websearch")
 
 
 def matching_goals(text):
@@ -27,11 +27,11 @@ def matching_goals(text):
     return Goal.objects.filter(search_vector=swedish_query(text)).order_by()
 
 
-def matching(model, query, *fields):
-    """The rows of a small table (organisations, programmes) whose fields match: read whole,
-    then joined by key."""
-    document = SearchVector(*fields, config=settings.SEARCH_CONFIG)
-    return model.objects.alias(document=document).filter(document=query).order_by()
+def matching(rows, query, *fields):
+    """The rows whose fields match, without an index: for a small table (organisations,
+    programmes) read whole, then joined by key, or a few projects' parts."""
+    document = SearchVector(*fields, config=CONFIG)
+    return rows.alias(document=document).filter(document=query).order_by()
 
 
 def matching_ids(text):
@@ -40,11 +40,11 @@ def matching_ids(text):
     query = swedish_query(text)
     projects, partnerships = Project.objects.order_by(), Partnership.objects.order_by()
     contacts = Contact.objects.filter(search_vector=query).order_by()
-    organisations = matching(Organisation, query, "name")
+    organisations = matching(Organisation.objects, query, "name")
     # "eruf", the programme's address, is the name people know it by.
-    programmes = matching(Programme, query, "name", "funder", "slug")
+    programmes = matching(Programme.objects, query, "name", "funder", "slug")
     # What public pages say about a project: a few facts each, a small table.
-    facts = matching(Fact, query, "label", "text").filter(project__isnull=False)
+    facts = matching(Fact.objects, query, "label", "text").filter(project__isnull=False)
     # The ids from each index in one UNION, so no large table is read whole.
     return (
         projects.filter(search_vector=query)
@@ -123,7 +123,7 @@ def headline(text, query, whole):
     return SearchHeadline(
         text,
         query,
-        config=settings.SEARCH_CONFIG,
+        config=CONFIG,
         start_sel=START,
         stop_sel=STOP,
         min_words=8,
@@ -151,10 +151,8 @@ def passage_rows(query, projects):
     def matched(queryset, place, key, fields, text=None, whole=False):
         """(place, key, passage) of the rows whose `fields` match, shown as `text` (by default
         the fields joined): whole, or the best fragments."""
-        document = SearchVector(*fields, config=CONFIG)
         passage = headline(joined(*fields) if text is None else text, query, whole)
-        rows = queryset.alias(document=document).filter(document=query).order_by()
-        return rows.values_list(Value(place), F(key), passage)
+        return matching(queryset, query, *fields).values_list(Value(place), F(key), passage)
 
     own = Project.objects.filter(pk__in=ids)
     goals = Goal.objects.filter(project__in=ids)

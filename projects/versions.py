@@ -1,7 +1,6 @@
 """Citable history: each published version of a project, with the goals, partners and contacts
 of that moment, has a dated permalink. Drafts and editors' names are never shown."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from projects.models import Contact, Goal, Partnership, Project, sources_of
@@ -43,9 +42,7 @@ def project_versions(request, slug):
 
 def project_version(request, slug, version_id):
     current = get_object_or_404(Project.objects.published(), slug=slug)
-    record = published_versions(current).filter(history_id=version_id).first()
-    if record is None:
-        raise Http404("Versionen finns inte.")
+    record = get_object_or_404(published_versions(current), history_id=version_id)
     as_of = record.history_date
     project = record.instance
     project.edited_at = current.edited_at_as_of(as_of)

@@ -21,7 +21,6 @@ PAGE_SIZE = 20
 
 def project_list(request):
     project_filter = published_project_filter(request.GET)
-    counts = project_filter.counts
     # The page's ids first, without the cards' joins, then its projects: a late page reads no
     # rows it skips.
     paginator = Paginator(project_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
@@ -35,7 +34,7 @@ def project_list(request):
     # The 2017–2018 programme's count applies every other filter: the list's share, unless
     # other programmes alone are chosen.
     chosen = {programme.slug for programme in project_filter.cleaned("programme") or []}
-    in_programme = counts["programme"].get(PROGRAMME_SLUG, 0)
+    in_programme = project_filter.counts["programme"].get(PROGRAMME_SLUG, 0)
     if chosen and PROGRAMME_SLUG not in chosen:
         in_programme = 0
     context = {

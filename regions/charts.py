@@ -7,6 +7,7 @@ whole and every bar gets the full width. The chart is narrow, so text stays near
 
 import math
 import textwrap
+from collections import namedtuple
 from dataclasses import dataclass
 
 WIDTH = 360
@@ -25,10 +26,8 @@ BAR_AREA = WIDTH - VALUE_ROOM
 LABEL_CHARACTERS = int(WIDTH / CHARACTER_WIDTH)
 
 
-@dataclass
-class Line:
-    text: str
-    y: float  # the line's middle, SVG user units
+# One line of a label; y is the line's middle, in SVG user units.
+Line = namedtuple("Line", ["text", "y"])
 
 
 @dataclass
@@ -59,7 +58,6 @@ class BarChart:
 
 def bar_chart(title, rows):
     """rows: (label, value) pairs, drawn as horizontal bars scaled to the largest value."""
-    rows = list(rows)
     largest = max((value for _, value in rows), default=0) or 1
     bars = []
     top = 0
@@ -78,7 +76,6 @@ def bar_chart(title, rows):
 def chart_if_worth_drawing(title, rows):
     """A chart of rows, or None where a picture would tell no more than the table after it:
     one bar with the rest empty, or bars all of one length."""
-    rows = list(rows)
     values = [value for _, value in rows]
     if sum(1 for value in values if value) < 2 or len(set(values)) < 2:
         return None

@@ -20,6 +20,7 @@ from regions.versioned_forms import (
     InlineVersionCheckedForm,
     VersionCheckedForm,
     VersionedInlineFormSet,
+    versions_of,
 )
 
 # Bulk actions would change many records past the version check: none are offered.
@@ -66,9 +67,7 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     def region_id_of(self, obj):
         *path, last = self.region_lookup.split("__")
         for step in path:
-            obj = getattr(obj, step, None)
-            if obj is None:
-                return None
+            obj = getattr(obj, step, None)  # None, and stays None, where a link is missing
         return obj.pk if last == "pk" else getattr(obj, f"{last}_id", None)
 
     def in_scope(self, request, obj, editable=False):
@@ -94,11 +93,10 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         only the user's own regions', as the chosen model's own admin scopes them."""
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         related = db_field.related_model
-        if field is None or not self.admin_site.is_registered(related):
-            return field
-        related_admin = self.admin_site.get_model_admin(related)
-        if isinstance(related_admin, RegionScopedAdmin):
-            field.queryset = related_admin.scoped(request, field.queryset, editable=True)
+        if self.admin_site.is_registered(related):
+            related_admin = self.admin_site.get_model_admin(related)
+            if isinstance(related_admin, RegionScopedAdmin):
+                field.queryset = related_admin.scoped(request, field.queryset, editable=True)
         return field
 
     def get_search_results(self, request, queryset, search_term):
@@ -129,9 +127,7 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
                 # A deleted record has no row to lock: two administrators restoring it at once
                 # would both insert it, and the second fail. Its versions are locked instead, so
                 # the second waits, then finds it restored and is refused like any stale save.
-                versions = self.model.history.filter(
-                    **{self.model._meta.pk.attname: unquote(object_id)}
-                )
+                versions = versions_of(self.model, unquote(object_id))
                 list(versions.select_for_update().values_list("pk", flat=True))
             return super().history_form_view(request, object_id, version_id, extra_context)
 

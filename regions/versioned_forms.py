@@ -42,12 +42,13 @@ class VersionCheckedForm(forms.ModelForm):
             return cleaned_data
         # Locked until the transaction ends, so nobody saves between check and save.
         current = current_version(self.instance, lock=True)
+        versions = versions_of(type(self.instance), self.instance.pk)
         # The next version follows the newest, also when an old or deleted one is restored.
-        self.instance.version = current if current is not None else last_version(self.instance)
+        self.instance.version = current if current is not None else last_version(versions)
         seen_version = cleaned_data.get("seen_version")
         if current is None or seen_version == current:
             return cleaned_data
-        seen = versions_of(self.instance).filter(version=seen_version).first()
+        seen = versions.filter(version=seen_version).first()
         conflicts, untouched = self.take_changes_made_since(seen)
         # Saving again from here saves the form as it now shows: theirs merged with the user's.
         self.data[self.add_prefix("seen_version")] = str(current)
@@ -55,7 +56,7 @@ class VersionCheckedForm(forms.ModelForm):
             # An inline row the user left alone while someone else changed it: keep theirs.
             self.untouched_since_seen = True
             return cleaned_data
-        latest = versions_of(self.instance).filter(version=current).first()
+        latest = versions.filter(version=current).first()
         for name in conflicts:
             self.add_error(name, overwrite_warning(latest, self.current, name))
         raise ValidationError(changed_meanwhile(self.instance, seen, latest, conflicts))
@@ -124,13 +125,12 @@ def many_to_many_values(record, names):
     }
 
 
-def versions_of(instance):
-    pk = {instance._meta.pk.attname: instance.pk}
-    return type(instance).history.filter(**pk).order_by("-history_date")
+def versions_of(model, pk):
+    return model.history.filter(**{model._meta.pk.attname: pk}).order_by("-history_date")
 
 
-def last_version(instance):
-    return versions_of(instance).aggregate(last=Max("version"))["last"] or 0
+def last_version(versions):
+    return versions.aggregate(last=Max("version"))["last"] or 0
 
 
 class InlineVersionCheckedForm(VersionCheckedForm):
@@ -183,13 +183,8 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 
 
 def deleted_meanwhile(model, pk):
-    pk_name = model._meta.pk.attname
-    deletion = (
-        model.history.filter(**{pk_name: pk, "history_type": "-"})
-        .select_related("history_user")
-        .order_by("-history_date")
-        .first()
-    )
+    deletions = versions_of(model, pk).filter(history_type="-")
+    deletion = deletions.select_related("history_user").first()
     if deletion is None:
         return "En rad finns inte längre, så den sparas inte. Spara igen för att spara resten."
     return (
