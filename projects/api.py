@@ -107,19 +107,29 @@ class RegionList(DataView, generics.ListAPIView):
     pagination_class = WholeList
 
 
+class OneBySlug(DataView, generics.RetrieveAPIView):
+    """One record, by the slug in its address; a 404 that names the slug where there is none."""
+
+    not_found = ""  # the 404's message, with {slug}
+
+    def read(self, rows):
+        return rows.first()
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        found = self.read(self.get_queryset().filter(slug=slug))
+        if found is None:
+            raise NotFound(self.not_found.format(slug=slug))
+        return found
+
+
 @with_errors(RegionSerializer, 404, 429)
-class RegionDetail(DataView, generics.RetrieveAPIView):
+class RegionDetail(OneBySlug):
     """En region, med handlingsplan, siffror, kontaktpersoner och källa."""
 
     queryset = Region.objects.with_details()
     serializer_class = RegionSerializer
-
-    def get_object(self):
-        slug = self.kwargs["slug"]
-        region = self.get_queryset().filter(slug=slug).first()
-        if region is None:
-            raise NotFound(f"Det finns ingen region med id {slug}.")
-        return region
+    not_found = "Det finns ingen region med id {slug}."
 
 
 @with_errors(ProgrammeSerializer, 429)
@@ -157,18 +167,15 @@ class ProjectList(DataView, generics.ListAPIView):
 
 
 @with_errors(ProjectSerializer, 404, 429)
-class ProjectDetail(DataView, generics.RetrieveAPIView):
+class ProjectDetail(OneBySlug):
     """Ett publicerat projekt."""
 
     queryset = Project.objects.published()
     serializer_class = ProjectSerializer
+    not_found = "Det finns inget publicerat projekt med id {slug}."
 
-    def get_object(self):
-        slug = self.kwargs["slug"]
-        project = next(project_rows(self.get_queryset().filter(slug=slug)), None)
-        if project is None:
-            raise NotFound(f"Det finns inget publicerat projekt med id {slug}.")
-        return project
+    def read(self, rows):
+        return next(project_rows(rows), None)  # read as the exports read it
 
 
 class Root(DataView, APIRootView):
