@@ -58,6 +58,7 @@ class BarChart:
 
 def bar_chart(title, rows):
     """rows: (label, value) pairs, drawn as horizontal bars scaled to the largest value."""
+    rows = list(rows)  # read twice: any iterable will do
     largest = max((value for _, value in rows), default=0) or 1
     bars = []
     top = 0
@@ -76,6 +77,7 @@ def bar_chart(title, rows):
 def chart_if_worth_drawing(title, rows):
     """A chart of rows, or None where a picture would tell no more than the table after it:
     one bar with the rest empty, or bars all of one length."""
+    rows = list(rows)  # read twice: any iterable will do
     values = [value for _, value in rows]
     if sum(1 for value in values if value) < 2 or len(set(values)) < 2:
         return None

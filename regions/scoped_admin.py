@@ -67,7 +67,9 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
     def region_id_of(self, obj):
         *path, last = self.region_lookup.split("__")
         for step in path:
-            obj = getattr(obj, step, None)  # None, and stays None, where a link is missing
+            obj = getattr(obj, step, None)
+            if obj is None:  # a link not set yet: no region
+                return None
         return obj.pk if last == "pk" else getattr(obj, f"{last}_id", None)
 
     def in_scope(self, request, obj, editable=False):

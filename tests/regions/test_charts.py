@@ -18,3 +18,10 @@ def test_a_long_label_is_wrapped_above_its_bar_and_kept_whole():
     assert " ".join(line.text for line in bar.lines) == label
     assert max(len(line.text) for line in bar.lines) <= charts.LABEL_CHARACTERS
     assert bar.lines[0].y < bar.lines[1].y < bar.y
+
+
+def test_rows_may_come_from_a_generator():
+    rows = [("A", 10), ("B", 5)]
+    drawn = charts.chart_if_worth_drawing("Test", (row for row in rows))
+    assert drawn == bar_chart("Test", rows)
+    assert [bar.width for bar in drawn.bars] == [charts.BAR_AREA, charts.BAR_AREA / 2]
